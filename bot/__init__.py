@@ -1,0 +1,1 @@
+"""The ITWG bot: settings, services, rendering, scheduler jobs, the Bolt app factory and the CLI."""

@@ -1,0 +1,28 @@
+"""The person behind a request, with what their organisation's role lets them do."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Actor:
+    person_id: int
+    slack_user_id: str
+    display_name: str
+    timezone: str | None
+    organisation_id: int | None
+    organisation_acronym: str | None
+    role: str | None
+
+    @property
+    def is_co_lead(self) -> bool:
+        return self.role == "co_lead"
+
+    @property
+    def label(self) -> str:
+        return self.slack_user_id
+
+    def may_manage(self, organisation_id: int | None) -> bool:
+        """Co-leads manage everything; anyone else only their own organisation's records."""
+        if self.is_co_lead:
+            return True
+        return organisation_id is not None and self.organisation_id == organisation_id

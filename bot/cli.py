@@ -1,0 +1,180 @@
+"""``itwg``: migrate, serve, run Socket Mode or the offline console, and other operator tasks.
+
+Configuration problems end with one line naming the variable and exit status 2, never a traceback.
+"""
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.settings import Settings, SettingsError, load_settings, require
+
+EXIT_CONFIG = 2
+DEFAULT_CONSOLE_EMAIL = "secretariat@unodc.org"
+
+
+def _configure_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # slack_sdk logs request bodies and headers at DEBUG; never let tokens reach the logs.
+    logging.getLogger("slack_sdk").setLevel(logging.INFO)
+    logging.getLogger("slack_bolt").setLevel(logging.INFO)
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import membership
+    from storage.db import make_engine
+    from storage.migrate import upgrade_to_head
+
+    upgrade_to_head(settings.database_url)
+    engine = make_engine(settings.database_url)
+    created, updated = membership.load(engine, args.membership)
+    engine.dispose()
+    print(
+        f"Database is at the newest schema; organisations: {created} added, {updated} updated.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    from waitress import serve
+
+    from bot.app import create_app
+    from bot.deps import Deps
+    from bot.web import create_web
+    from storage.db import make_engine
+
+    require(settings, "slack_signing_secret", "slack_bot_token")
+    deps = Deps(settings=settings, engine=make_engine(settings.database_url))
+    web = create_web(create_app(settings, deps=deps), deps)
+    port = args.port or settings.port
+    logging.getLogger("itwg").info("serving on http://%s:%s", args.host, port)
+    serve(web, host=args.host, port=port, threads=args.threads, ident="itwg")
+    return 0
+
+
+def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import create_app
+
+    require(settings, "slack_app_token", "slack_bot_token", "slack_signing_secret")
+    SocketModeHandler(create_app(settings), settings.secret("slack_app_token")).start()
+    return 0
+
+
+def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console.session import ConsoleSession
+
+    cmd_migrate(settings, argparse.Namespace(membership=None))
+    logging.getLogger().setLevel(logging.WARNING)
+    interactive = sys.stdin.isatty()
+
+    def ask(prompt: str) -> str | None:
+        if interactive:
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+        line = sys.stdin.readline()
+        if not line:
+            return None
+        print(prompt + line.rstrip("\n"))
+        return line.rstrip("\n")
+
+    session = ConsoleSession(settings, email=args.as_email, ask=ask, out=sys.stdout)
+    try:
+        if interactive:
+            print(f"ITWG offline console as {args.as_email}. Try /itwg help; Ctrl-D leaves.")
+        while True:
+            line = ask("itwg> ") if interactive else sys.stdin.readline()
+            if line is None or (not interactive and line == ""):
+                break
+            if not interactive and line.strip():
+                print("itwg> " + line.rstrip("\n"))
+            session.run_line(line)
+    finally:
+        session.close()
+    return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    """What README's run command starts: migrate, then the console or the real thing."""
+    if settings.slack_bot_token is None:
+        return cmd_console(settings, argparse.Namespace(as_email=args.as_email))
+    cmd_migrate(settings, argparse.Namespace(membership=None))
+    if settings.slack_app_token is not None:
+        return cmd_socket(settings, args)
+    return cmd_serve(settings, argparse.Namespace(host="0.0.0.0", port=None, threads=16))
+
+
+def cmd_sync_members(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import identity
+    from bot.app import make_client
+    from bot.deps import Deps
+    from storage.db import make_engine
+
+    require(settings, "slack_bot_token", "itwg_channel")
+    deps = Deps(settings=settings, engine=make_engine(settings.database_url))
+    report = identity.sync_channel_members(deps, make_client(settings), channel=settings.itwg_channel or "")
+    print(f"{report.members_seen} channel members; {report.registered} new; {report.mapped} mapped.")
+    if report.unmapped:
+        print("Not mapped to an organisation (ask them to run /itwg join ORG):")
+        for name in report.unmapped:
+            print(f"  {name}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="itwg", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database and load the membership file")
+    migrate.add_argument("--membership", type=_path, default=None, help="membership TOML file")
+    migrate.set_defaults(func=cmd_migrate)
+
+    serve = sub.add_parser("serve", help="serve the Slack app over HTTP (the web process)")
+    serve.add_argument("--host", default="0.0.0.0")
+    serve.add_argument("--port", type=int, default=None, help="default: $PORT")
+    serve.add_argument("--threads", type=int, default=16)
+    serve.set_defaults(func=cmd_serve)
+
+    socket = sub.add_parser("socket", help="run the Slack app over Socket Mode")
+    socket.set_defaults(func=cmd_socket)
+
+    console = sub.add_parser("console", help="talk to the bot offline, no Slack needed")
+    console.add_argument("--as", dest="as_email", default=DEFAULT_CONSOLE_EMAIL, metavar="EMAIL")
+    console.set_defaults(func=cmd_console)
+
+    run = sub.add_parser("run", help="migrate, then console (no tokens), Socket Mode or HTTP")
+    run.add_argument("--as", dest="as_email", default=DEFAULT_CONSOLE_EMAIL, metavar="EMAIL")
+    run.set_defaults(func=cmd_run)
+
+    sync = sub.add_parser("sync-members", help="map every member of ITWG_CHANNEL to an organisation")
+    sync.set_defaults(func=cmd_sync_members)
+
+    return parser
+
+
+def _path(value: str):
+    from pathlib import Path
+
+    return Path(value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _configure_logging(args.verbose)
+    try:
+        settings = load_settings()
+        return args.func(settings, args)
+    except SettingsError as error:
+        print(f"itwg: configuration error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,67 @@
+"""Block Kit as readable terminal text."""
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+DATE_TOKEN = re.compile(r"<!date\^(\d+)\^[^|>]*\|[^>]*>")
+USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
+CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|[^>]*)?>")
+
+
+def mrkdwn_to_text(text: str, *, timezone: str = "UTC", names: dict[str, str] | None = None) -> str:
+    tz = ZoneInfo(timezone)
+
+    def date(match: re.Match) -> str:
+        moment = datetime.fromtimestamp(int(match.group(1)), UTC).astimezone(tz)
+        return moment.strftime("%a %d %b %Y %H:%M %Z")
+
+    text = DATE_TOKEN.sub(date, text)
+    text = USER_MENTION.sub(lambda m: "@" + (names or {}).get(m.group(1), m.group(1)), text)
+    text = LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
+    text = CHANNEL.sub(lambda m: "#" + m.group(1), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _text(obj: Any, **kw: Any) -> str:
+    if not isinstance(obj, dict):
+        return ""
+    text = obj.get("text", "")
+    return mrkdwn_to_text(text, **kw) if obj.get("type") == "mrkdwn" else text
+
+
+def _element_label(element: dict[str, Any]) -> str:
+    if element.get("type") == "button":
+        return f"[{element.get('text', {}).get('text', '')}]"
+    return f"[{element.get('type', '?')}]"
+
+
+def flatten_blocks(blocks: list[dict[str, Any]], **kw: Any) -> str:
+    lines: list[str] = []
+    for block in blocks or []:
+        kind = block.get("type")
+        if kind == "header":
+            lines.append(f"== {_text(block.get('text'), **kw)} ==")
+        elif kind == "section":
+            if block.get("text"):
+                lines.append(_text(block["text"], **kw))
+            lines.extend("  " + _text(field, **kw) for field in block.get("fields", []))
+            if isinstance(block.get("accessory"), dict):
+                lines.append("  " + _element_label(block["accessory"]))
+        elif kind == "context":
+            lines.append("  " + "  ".join(_text(e, **kw) for e in block.get("elements", [])))
+        elif kind == "divider":
+            lines.append("-" * 40)
+        elif kind == "actions":
+            lines.append("  " + " ".join(_element_label(e) for e in block.get("elements", [])))
+        elif kind == "rich_text":
+            lines.append(str(block))
+    return "\n".join(lines)
+
+
+def flatten_message(message: dict[str, Any], **kw: Any) -> str:
+    if message.get("blocks"):
+        return flatten_blocks(message["blocks"], **kw)
+    return mrkdwn_to_text(message.get("text", ""), **kw)

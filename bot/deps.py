@@ -1,0 +1,20 @@
+"""What every listener, service and job needs, handed down explicitly rather than held globally."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from bot.settings import Settings
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    engine: Engine
+    now: Callable[[], datetime] = field(default=utcnow)

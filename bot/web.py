@@ -1,0 +1,28 @@
+"""The web process: Slack's requests, a health check, and (added by later modules) feeds and pages.
+
+Runs no scheduler: reminders belong to the single ``clock`` process.
+"""
+
+from flask import Flask, jsonify, request
+from slack_bolt import App
+from slack_bolt.adapter.flask import SlackRequestHandler
+
+from bot.deps import Deps
+from storage.db import database_answers
+
+
+def create_web(app: App, deps: Deps) -> Flask:
+    web = Flask("itwg")
+    handler = SlackRequestHandler(app)
+
+    @web.post("/slack/events")
+    def slack_events():
+        return handler.handle(request)
+
+    @web.get("/healthz")
+    def healthz():
+        database_ok = database_answers(deps.engine)
+        body = {"status": "ok" if database_ok else "degraded", "database": database_ok}
+        return jsonify(body), 200 if database_ok else 503
+
+    return web

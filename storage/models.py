@@ -1,0 +1,195 @@
+"""SQLModel tables: the working group's records and the bot's own bookkeeping.
+
+Every table lives here so Alembic's autogenerate and ``SQLModel.metadata`` always see the whole schema.
+Times are ``UTCDateTime`` (aware UTC in, aware UTC out); calendar dates without a time are ``date``.
+"""
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UTCDateTime
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _timestamp(**kwargs: Any) -> Any:
+    return Field(sa_type=UTCDateTime, **kwargs)
+
+
+class Organisation(SQLModel, table=True):
+    """A member of the working group; ``role`` decides what its people may do."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    acronym: str = Field(max_length=40)
+    acronym_key: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20)
+    email_domains: list[str] = Field(default_factory=list, sa_type=JSON)
+    aliases: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class Person(SQLModel, table=True):
+    """Someone who has used the bot or sits in the working group's channel."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slack_user_id: str = Field(max_length=40, unique=True, index=True)
+    slack_team_id: str | None = Field(default=None, max_length=40)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    display_name: str = Field(default="", max_length=200)
+    email: str | None = Field(default=None, max_length=320)
+    timezone: str | None = Field(default=None, max_length=64)
+    is_focal_point: bool = Field(default=False)
+    created_at: datetime = _timestamp(default_factory=utcnow)
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class Initiative(SQLModel, table=True):
+    """An ongoing or planned initiative an organisation shares with the group.
+
+    ``shared_at`` moves whenever the initiative is shared, edited or confirmed for a cycle, so
+    "has this organisation shared this cycle" is one indexed comparison.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=150)
+    summary: str = Field(default="", sa_type=Text)
+    status: str = Field(max_length=20, index=True)
+    lead_organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    scope_global: bool = Field(default=False)
+    start_date: date | None = None
+    end_date: date | None = None
+    link: str | None = Field(default=None, max_length=500)
+    visibility: str = Field(default="working_group", max_length=20, index=True)
+    shared_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _timestamp(default_factory=utcnow, index=True)
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+    shared_at: datetime = _timestamp(default_factory=utcnow, index=True)
+
+
+class InitiativeTag(SQLModel, table=True):
+    """One classification of an initiative: objective, continuum area, population, region or country.
+
+    A row per value (rather than a JSON list) lets filters, digests and overlap detection run as joins.
+    """
+
+    __table_args__ = (Index("ix_initiativetag_kind_value", "kind", "value"),)
+
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True)
+    kind: str = Field(max_length=20, primary_key=True)
+    value: str = Field(max_length=100, primary_key=True)
+
+
+class InitiativePartner(SQLModel, table=True):
+    initiative_id: int = Field(foreign_key="initiative.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True, index=True)
+
+
+class Meeting(SQLModel, table=True):
+    """One meeting occurrence. ``uid`` and ``sequence`` make calendar invites update, not duplicate."""
+
+    __table_args__ = (Index("ix_meeting_status_starts_at", "status", "starts_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=255, unique=True)
+    series_uid: str | None = Field(default=None, max_length=255, index=True)
+    title: str = Field(default="ITWG meeting", max_length=200)
+    starts_at: datetime = _timestamp()
+    timezone: str = Field(max_length=64)
+    duration_minutes: int = Field(default=90)
+    in_person: bool = Field(default=False)
+    location: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="scheduled", max_length=20)
+    sequence: int = Field(default=0)
+    created_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _timestamp(default_factory=utcnow)
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class ActionItem(SQLModel, table=True):
+    """Something a meeting decided, owned by an organisation until someone closes it."""
+
+    __table_args__ = (Index("ix_actionitem_status_due_date", "status", "due_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=300)
+    notes: str = Field(default="", sa_type=Text)
+    owner_organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    assignee_person_id: int | None = Field(default=None, foreign_key="person.id")
+    due_date: date
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    status: str = Field(default="open", max_length=20)
+    outcome: str | None = Field(default=None, max_length=500)
+    source_link: str | None = Field(default=None, max_length=500)
+    created_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _timestamp(default_factory=utcnow)
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+    closed_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    closed_at: datetime | None = _timestamp(default=None, nullable=True)
+
+
+class Notification(SQLModel, table=True):
+    """The sent-log. Inserting ``key`` is the claim: a second insert of the same key fails, so a
+    notification is sent at most once however many clocks, restarts or retries there are."""
+
+    __table_args__ = (Index("ix_notification_status_next_attempt", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=255, unique=True)
+    kind: str = Field(max_length=40)
+    status: str = Field(default="claimed", max_length=20)
+    attempts: int = Field(default=1)
+    last_error: str | None = Field(default=None, max_length=500)
+    due_at: datetime = _timestamp()
+    claimed_at: datetime = _timestamp(default_factory=utcnow)
+    next_attempt_at: datetime | None = _timestamp(default=None, nullable=True)
+    sent_at: datetime | None = _timestamp(default=None, nullable=True)
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+class DigestSubscription(SQLModel, table=True):
+    """A co-lead's standing request for a digest, evaluated in their own timezone by the tick."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", unique=True)
+    frequency: str = Field(max_length=10)
+    weekday: int | None = None
+    day_of_month: int | None = None
+    at_time: str = Field(default="09:00", max_length=5)
+    timezone: str = Field(max_length=64)
+    created_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, and when. Written in the same transaction as the change itself."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _timestamp(default_factory=utcnow, index=True)
+    actor_person_id: int | None = Field(default=None, foreign_key="person.id")
+    actor: str = Field(max_length=100)
+    action: str = Field(max_length=60)
+    entity: str = Field(max_length=40)
+    entity_id: str | None = Field(default=None, max_length=60)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
+class ProcessedRequest(SQLModel, table=True):
+    """Slack requests already handled (event ids, trigger ids), so a redelivery changes nothing."""
+
+    key: str = Field(max_length=255, primary_key=True)
+    received_at: datetime = _timestamp(default_factory=utcnow, index=True)
+
+
+class AnnouncementThread(SQLModel, table=True):
+    """The channel thread that gathers one meeting cycle's announcements."""
+
+    __table_args__ = (UniqueConstraint("cycle_key", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    cycle_key: str = Field(max_length=60)
+    channel: str = Field(max_length=40)
+    ts: str = Field(max_length=40)

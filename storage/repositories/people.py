@@ -1,0 +1,59 @@
+"""People known to the bot, keyed by their Slack user id."""
+
+from sqlmodel import Session, select
+
+from storage.models import Organisation, Person, utcnow
+
+
+def get_by_slack_id(session: Session, *, slack_user_id: str) -> Person | None:
+    return session.exec(select(Person).where(Person.slack_user_id == slack_user_id)).first()
+
+
+def get(session: Session, *, person_id: int) -> Person | None:
+    return session.get(Person, person_id)
+
+
+def create(
+    session: Session,
+    *,
+    slack_user_id: str,
+    slack_team_id: str | None,
+    display_name: str,
+    email: str | None,
+    timezone: str | None,
+    organisation_id: int | None,
+) -> Person:
+    person = Person(
+        slack_user_id=slack_user_id,
+        slack_team_id=slack_team_id,
+        display_name=display_name,
+        email=email,
+        timezone=timezone,
+        organisation_id=organisation_id,
+    )
+    session.add(person)
+    session.flush()
+    return person
+
+
+def update(session: Session, *, person: Person, **changes) -> Person:
+    for name, value in changes.items():
+        setattr(person, name, value)
+    person.updated_at = utcnow()
+    session.add(person)
+    session.flush()
+    return person
+
+
+def list_by_organisation(session: Session, *, organisation_id: int) -> list[Person]:
+    statement = select(Person).where(Person.organisation_id == organisation_id).order_by(Person.id)
+    return list(session.exec(statement))
+
+
+def list_with_organisation(session: Session) -> list[tuple[Person, Organisation | None]]:
+    statement = (
+        select(Person, Organisation)
+        .join(Organisation, Person.organisation_id == Organisation.id, isouter=True)
+        .order_by(Person.id)
+    )
+    return list(session.exec(statement))

@@ -1,0 +1,32 @@
+"""``/itwg`` routing: help lists every subcommand, unknown ones point to help."""
+
+from handlers.commands import catalogue
+
+
+def test_help_lists_every_subcommand_with_an_example(bot):
+    response = bot.command("help")
+    assert response.status == 200
+    text = bot.last_reply_text()
+    for subcommand in catalogue():
+        assert subcommand.usage in text
+        assert f"e.g. `{subcommand.example}`" in text
+    assert bot.replies()[-1]["response_type"] == "ephemeral"
+
+
+def test_bare_command_shows_help(bot):
+    bot.command("")
+    assert "/itwg help" in bot.last_reply_text()
+
+
+def test_unknown_subcommand_points_to_help(bot):
+    bot.command("frobnicate now")
+    text = bot.last_reply_text()
+    assert "frobnicate" in text
+    assert "/itwg help" in text
+
+
+def test_unknown_subcommand_text_is_escaped(bot):
+    bot.command("<!channel>")
+    reply = bot.replies()[-1]
+    assert "<!channel>" not in str(reply)
+    assert "&lt;!channel&gt;" in bot.last_reply_text()
