@@ -1,0 +1,38 @@
+"""Whatever is typed after /itwg: a 200, an answer, no traceback, nothing half-stored."""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func
+from sqlmodel import select
+
+from handlers.commands import catalogue
+from storage.db import session_scope
+from storage.models import AuditEntry
+
+NAMES = [s.name for s in catalogue()]
+words = st.one_of(
+    st.sampled_from(NAMES + ["ILO", "who", "2030-02-30", "31/02/2030", "<!channel>", "<@U123>", "#7", "-1"]),
+    st.text(min_size=0, max_size=30),
+)
+command_text = st.lists(words, min_size=0, max_size=5).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=command_text)
+def test_any_command_text_gets_an_answer_and_no_traceback(bot, text):
+    before = len(bot.replies())
+    response = bot.command(text, who="ILO")
+    assert response.status == 200
+    replies = bot.replies()[before:]
+    assert replies, f"no answer to /itwg {text!r}"
+    shown = str(replies)
+    assert "Traceback" not in shown
+    assert "Something went wrong" not in shown, f"/itwg {text!r} hit an unexpected error"
+
+
+def test_audit_rows_only_come_with_completed_writes(bot):
+    bot.command("join", who="GUEST")
+    bot.command("join NOPE", who="GUEST")
+    with session_scope(bot.deps.engine) as session:
+        joins = session.exec(select(func.count()).where(AuditEntry.action == "person.join")).one()
+    assert joins == 0
