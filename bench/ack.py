@@ -205,7 +205,11 @@ def measure(base: str, make_body, concurrency: int, total: int) -> dict[str, flo
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--scenario", action="append", choices=("help", "share-initiative", "view submission"), default=None
+    )
     args = parser.parse_args()
+    chosen = args.scenario or ["help", "share-initiative", "view submission"]
     total = 60 if args.quick else 400
     levels = (1, 16, 64)
     slack = LocalSlack().start()
@@ -213,12 +217,13 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="itwg-bench-"))
     bases, processes = start_servers(slack, workdir)
     try:
-        submission = submission_factory(slack, bases["itwg"])
         scenarios = {
             "help": lambda: command(slack, "help"),
             "share-initiative": lambda: command(slack, "share-initiative"),
-            "view submission": submission,
         }
+        if "view submission" in chosen:
+            scenarios["view submission"] = submission_factory(slack, bases["itwg"])
+        scenarios = {name: build for name, build in scenarios.items() if name in chosen}
         print(
             f"{'scenario':18} {'conc':>4} | {'itwg p50':>8} {'p99':>7} {'rps':>6} | "
             f"{'bare p50':>8} {'p99':>7} {'rps':>6} | {'p99 ratio':>9}"

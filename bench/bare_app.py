@@ -8,12 +8,13 @@ import re
 from flask import Flask, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_sdk import WebClient
 from waitress import serve
 
 
 def build() -> Flask:
     app = App(
-        token="xoxb-bench",
+        client=WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]),
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         token_verification_enabled=False,
     )
@@ -21,8 +22,8 @@ def build() -> Flask:
     app.view(re.compile(".*"))(lambda ack: ack())
     web = Flask("bare")
     handler = SlackRequestHandler(app)
-    web.post("/slack/events")(lambda: handler.handle(request))
-    web.get("/healthz")(lambda: {"status": "ok"})
+    web.add_url_rule("/slack/events", "events", lambda: handler.handle(request), methods=["POST"])
+    web.add_url_rule("/healthz", "healthz", lambda: {"status": "ok"})
     return web
 
 

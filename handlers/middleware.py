@@ -7,7 +7,7 @@ from slack_bolt import BoltRequest, BoltResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.deps import Deps
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.repositories import requests
 
 logger = logging.getLogger(__name__)
@@ -30,11 +30,20 @@ def redelivery_key(body: dict) -> str | None:
     return None
 
 
+def _record(deps: Deps, key: str) -> None:
+    try:
+        with session_scope(deps.engine) as session:
+            requests.claim(session, key=key)
+    except SQLAlchemyError:
+        logger.warning("could not record request %s as handled", key)
+
+
 def drop_redeliveries(deps: Deps) -> Callable:
     """Answer a request Slack already delivered with a bare 200 and do nothing else.
 
-    The key is recorded when the first delivery arrives, so a retry sent while the first is still
-    working (Slack retries after 3 s) cannot create a second record.
+    Checking is a lock-free read before the ack; recording the first delivery is a write done in the
+    background so it never delays the ack. Slack retries only after 3 s without an answer (or after
+    an error), long after the first delivery is recorded.
     """
 
     def middleware(req: BoltRequest, resp: BoltResponse, next: Callable) -> BoltResponse | None:
@@ -43,16 +52,17 @@ def drop_redeliveries(deps: Deps) -> Callable:
             next()
             return None
         try:
-            with session_scope(deps.engine) as session:
-                first = requests.claim(session, key=key)
+            with read_scope(deps.engine) as session:
+                already_handled = requests.seen(session, key=key)
         except SQLAlchemyError:
-            logger.warning("could not record request %s; handling it without redelivery check", key)
+            logger.warning("could not check request %s; handling it without redelivery check", key)
             next()
             return None
-        if not first:
+        if already_handled:
             retry = req.headers.get("x-slack-retry-num", ["?"])
             logger.info("dropping redelivered request %s (retry %s)", key, retry)
             return BoltResponse(status=200, body="")
+        deps.background.submit(_record, deps, key)
         next()
         return None
 

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+READ_ONLY_OPTION = "itwg_read_only"
 
 
 def normalise_database_url(url: str) -> str:
@@ -33,7 +34,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
         )
         event.listen(engine, "connect", _configure_sqlite_connection)
-        event.listen(engine, "begin", _begin_immediate_on_sqlite)
+        event.listen(engine, "begin", _begin_on_sqlite)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
 
@@ -49,10 +50,14 @@ def _configure_sqlite_connection(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _begin_immediate_on_sqlite(connection) -> None:
-    # Take the write lock at BEGIN: a deferred transaction that reads then writes can fail with
-    # "database is locked" without waiting for the busy timeout when another writer got there first.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _begin_on_sqlite(connection) -> None:
+    # Units of work take the write lock at BEGIN: a deferred transaction that reads then writes can
+    # fail with "database is locked" without waiting for the busy timeout when another writer got
+    # there first. Read-only scopes begin deferred, so readers never queue behind writers (WAL).
+    if connection.get_execution_options().get(READ_ONLY_OPTION):
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @contextmanager
@@ -66,6 +71,17 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.rollback()
         raise
     finally:
+        session.close()
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """A read-only unit of work: never takes SQLite's write lock, always rolled back."""
+    session = Session(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
         session.close()
 
 

@@ -109,7 +109,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def deps(settings: Settings, engine: Engine, clock: Clock) -> Deps:
-    return Deps(settings=settings, engine=engine, now=clock)
+    return Deps(settings=settings, engine=engine, now=clock, background=InlineExecutor())
 
 
 @pytest.fixture

@@ -63,7 +63,11 @@ class ConsoleSession:
             SlackUser(id=CONSOLE_USER_ID, name=email.split("@")[0], email=email, tz=settings.itwg_timezone)
         )
         self.slack.channel_members[channel] = [CONSOLE_USER_ID]
-        self.deps = Deps(settings=self.settings, engine=make_engine(self.settings.database_url))
+        self.deps = Deps(
+            settings=self.settings,
+            engine=make_engine(self.settings.database_url),
+            background=InlineExecutor(),
+        )
         client = WebClient(token="xoxb-offline-console", base_url=self.slack.api_url)
         self.app: App = create_app(self.settings, client, deps=self.deps, listener_executor=InlineExecutor())
         self._seen = 0

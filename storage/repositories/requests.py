@@ -15,3 +15,7 @@ def claim(session: Session, *, key: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+def seen(session: Session, *, key: str) -> bool:
+    return session.get(ProcessedRequest, key) is not None

@@ -17,7 +17,7 @@ def _unreachable_bot(settings, slack, client, tmp_path):
         update={"database_url": "postgresql://postgres@127.0.0.1:9/none?connect_timeout=2"}
     )
     engine = make_engine(broken.database_url)
-    deps = Deps(settings=broken, engine=engine)
+    deps = Deps(settings=broken, engine=engine, background=InlineExecutor())
     app = create_app(broken, client, deps=deps, listener_executor=InlineExecutor())
     return BotHarness(app=app, slack=slack, deps=deps, clock=Clock()), deps
 

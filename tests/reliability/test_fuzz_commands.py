@@ -11,7 +11,7 @@ from storage.models import AuditEntry
 
 NAMES = [s.name for s in catalogue()]
 words = st.one_of(
-    st.sampled_from(NAMES + ["ILO", "who", "2030-02-30", "31/02/2030", "<!channel>", "<@U123>", "#7", "-1"]),
+    st.sampled_from([*NAMES, "ILO", "who", "2030-02-30", "31/02/2030", "<!channel>", "<@U123>", "#7", "-1"]),
     st.text(min_size=0, max_size=30),
 )
 command_text = st.lists(words, min_size=0, max_size=5).map(" ".join)
