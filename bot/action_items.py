@@ -288,7 +288,8 @@ def create(deps: Deps, client: WebClient, *, actor: Actor, draft: Draft, as_fiel
     assignee = None
     if draft.assignee_user_id:
         assignee = identity.resolve(deps, client, slack_user_id=draft.assignee_user_id, team_id=None)
-        mention = f"<@{assignee.slack_user_id}>"
+        # Error text is shown as typed (escaped, or plain in a modal), so name the person in words.
+        mention = assignee.display_name
         if owner is None and assignee.organisation_id is None:
             problems["person"] = (
                 f"I don't know which organisation {mention} belongs to; name it instead: {CREATE_USAGE}."

@@ -182,7 +182,7 @@ def test_mention_assigns_the_person_and_their_organisation(bot):
 
 def test_mention_of_person_without_organisation_is_refused(bot):
     bot.command("action <@UGUEST001> 2030-02-01 Something", who="WHO")
-    assert "which organisation" in bot.last_reply_text()
+    assert "which organisation Gus Guest belongs to" in bot.last_reply_text()
     assert _items(bot) == []
 
 
