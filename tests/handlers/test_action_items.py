@@ -252,6 +252,8 @@ def test_bare_command_opens_modal_then_fills_it(bot):
     bot.command("action", who="ILO")
     [opened] = bot.opened_views()
     assert opened["callback_id"] == "action_item_loading"
+    methods = [c.method for c in bot.slack.calls if c.method not in ("response_url", "auth.test")]
+    assert methods[:3] == ["views.open", "users.info", "views.update"], "the trigger is used first"
     view = _valid_view(_last_view(bot))
     assert view["callback_id"] == "action_item_create"
     blocks = {b["block_id"]: b for b in view["blocks"] if "block_id" in b}
@@ -485,14 +487,15 @@ def test_done_without_outcome_is_accepted(bot):
         ("abc", "Give the item's number"),
         ("", "Give the item's number"),
         ("{closed} again", "already closed"),
+        ("{open} " + "x" * 501, "one line under 500 characters"),
     ],
 )
 def test_done_bad_input_changes_nothing(bot, args, expected):
-    _create(bot, "ILO 2030-03-01 Open one")
+    still_open = _create(bot, "ILO 2030-03-01 Open one")
     closed = _create(bot, "ILO 2030-03-02 Closed one")
     bot.command(f"done {closed} first outcome", who="ILO")
     before = _state(bot)
-    bot.command("done " + args.format(closed=closed), who="ILO")
+    bot.command("done " + args.format(closed=closed, open=still_open), who="ILO")
     assert expected in bot.last_reply_text()
     assert bot.replies()[-1]["response_type"] == "ephemeral"
     assert _state(bot) == before
