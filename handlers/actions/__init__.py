@@ -2,6 +2,8 @@
 
 from slack_bolt import App
 
+from handlers.actions import action_items
+
 
 def register(app: App) -> None:
-    return None
+    action_items.register(app)

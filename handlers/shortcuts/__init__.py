@@ -2,6 +2,8 @@
 
 from slack_bolt import App
 
+from handlers.shortcuts import create_action_item
+
 
 def register(app: App) -> None:
-    return None
+    create_action_item.register(app)

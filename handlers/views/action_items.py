@@ -1,0 +1,185 @@
+"""The action-item modals: creating an item, closing one with its outcome, reassigning one.
+
+Modals are opened with a "one moment" view straight after ``ack()`` (a trigger id works once, for
+about 3 seconds) and then updated with content that needs the database or Slack.
+"""
+
+import json
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook import WebhookClient
+
+from bot import action_items, identity
+from bot.actor import Actor
+from bot.deps import Deps
+from bot.errors import FieldErrors, UserError
+from bot.rendering import render_message, render_view
+
+logger = logging.getLogger(__name__)
+
+CREATE_TITLE = "New action item"
+
+
+def open_loading(client: WebClient, *, trigger_id: str, title: str) -> dict[str, Any]:
+    """Use the trigger at once; returns the opened view (its id and hash) for the update."""
+    return client.views_open(trigger_id=trigger_id, view=render_view("action_loading.json.j2", title=title))[
+        "view"
+    ]
+
+
+def update_view(client: WebClient, opened: dict[str, Any], view: dict[str, Any]) -> None:
+    client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
+
+
+def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
+    user = body.get("user") or {}
+    user_id = user.get("id") or body["user_id"]
+    team_id = user.get("team_id") or (body.get("team") or {}).get("id") or body.get("team_id")
+    return identity.resolve(deps, client, slack_user_id=user_id, team_id=team_id)
+
+
+def open_create_form(
+    deps: Deps,
+    client: WebClient,
+    *,
+    trigger_id: str,
+    body: dict[str, Any],
+    response_url: str | None,
+    title: str = "",
+    notes: str = "",
+    source_link_of: tuple[str, str] | None = None,
+) -> None:
+    """Open the creation modal, prefilled (from a message, for the shortcut) when given.
+
+    ``source_link_of`` is the (channel, message ts) whose permalink the item links back to; it is
+    fetched after the modal is open, since the trigger would not wait for it.
+    """
+    opened = open_loading(client, trigger_id=trigger_id, title=CREATE_TITLE)
+    actor = actor_of(deps, client, body)
+    source_link = permalink(client, *source_link_of) if source_link_of else None
+    form = action_items.create_form(deps, actor=actor, title=title, notes=notes, source_link=source_link)
+    if not form.allowed:
+        update_view(
+            client, opened, render_view("action_refused.json.j2", title=CREATE_TITLE, message=form.refusal)
+        )
+        return
+    metadata = json.dumps({"source_link": form.source_link, "response_url": response_url})
+    view = render_view("action_form.json.j2", form=form, metadata=metadata, title_max=action_items.TITLE_MAX)
+    update_view(client, opened, view)
+
+
+def permalink(client: WebClient, channel: str, message_ts: str) -> str | None:
+    try:
+        return client.chat_getPermalink(channel=channel, message_ts=message_ts).get("permalink")
+    except SlackApiError as error:
+        logger.warning("chat.getPermalink failed: %s", error.response.get("error"))
+        return None
+
+
+def tell(client: WebClient, *, response_url: str | None, user_id: str, message: dict[str, Any]) -> None:
+    """Answer where the person started (ephemeral, via the response URL), else in a direct message."""
+    if response_url:
+        response = WebhookClient(response_url).send(
+            text=message["text"], blocks=message["blocks"], response_type="ephemeral", replace_original=False
+        )
+        if response.status_code == 200:
+            return
+        logger.warning("response_url answered %s; sending a direct message instead", response.status_code)
+    client.chat_postMessage(channel=user_id, **message)
+
+
+def _input(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+    return (values.get(block_id) or {}).get("value") or {}
+
+
+def _selected(values: dict[str, Any], block_id: str) -> str | None:
+    option = _input(values, block_id).get("selected_option") or {}
+    return option.get("value")
+
+
+def _as_id(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() else None
+
+
+def _metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return json.loads(view.get("private_metadata") or "{}")
+    except json.JSONDecodeError:
+        return {}
+
+
+def submit_create(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
+    deps: Deps = context["deps"]
+    values = view["state"]["values"]
+    metadata = _metadata(view)
+    draft = action_items.Draft(
+        title=_input(values, "title").get("value") or "",
+        due_text=_input(values, "due").get("selected_date") or "",
+        owner_organisation_id=_as_id(_selected(values, "owner")),
+        assignee_user_id=_input(values, "person").get("selected_user"),
+        meeting_id=_as_id(_selected(values, "meeting")),
+        notes=_input(values, "notes").get("value") or "",
+        source_link=metadata.get("source_link"),
+    )
+    actor = actor_of(deps, client, body)
+    try:
+        item = action_items.create(deps, client, actor=actor, draft=draft, as_fields=True)
+    except FieldErrors as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except UserError as error:
+        ack(response_action="errors", errors={"title": str(error)})
+        return
+    ack()
+    message = render_message("action_updated.json.j2", item=item, change="created")
+    tell(client, response_url=metadata.get("response_url"), user_id=actor.slack_user_id, message=message)
+
+
+def submit_done(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
+    deps: Deps = context["deps"]
+    metadata = _metadata(view)
+    outcome = _input(view["state"]["values"], "outcome").get("value") or ""
+    if not outcome.strip():
+        ack(response_action="errors", errors={"outcome": "Say in one line what came of it."})
+        return
+    actor = actor_of(deps, client, body)
+    try:
+        item = action_items.close(deps, actor=actor, item_id=int(metadata["item_id"]), outcome=outcome)
+    except UserError as error:
+        ack(response_action="errors", errors={"outcome": str(error)})
+        return
+    ack()
+    message = render_message("action_updated.json.j2", item=item, change="closed")
+    tell(client, response_url=metadata.get("response_url"), user_id=actor.slack_user_id, message=message)
+
+
+def submit_reassign(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
+    deps: Deps = context["deps"]
+    metadata = _metadata(view)
+    values = view["state"]["values"]
+    actor = actor_of(deps, client, body)
+    try:
+        item = action_items.reassign(
+            deps,
+            client,
+            actor=actor,
+            item_id=int(metadata["item_id"]),
+            organisation_id=_as_id(_selected(values, "owner")),
+            assignee_user_id=_input(values, "person").get("selected_user"),
+        )
+    except FieldErrors as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    ack()
+    message = render_message("action_updated.json.j2", item=item, change="reassigned")
+    tell(client, response_url=metadata.get("response_url"), user_id=actor.slack_user_id, message=message)
+
+
+def register(app: App) -> None:
+    app.view("action_item_create")(submit_create)
+    app.view("action_item_done")(submit_done)
+    app.view("action_item_reassign")(submit_reassign)
