@@ -25,4 +25,9 @@ def create_web(app: App, deps: Deps) -> Flask:
         body = {"status": "ok" if database_ok else "degraded", "database": database_ok}
         return jsonify(body), 200 if database_ok else 503
 
+    if deps.settings.itwg_public_registry:
+        from bot.registry import create_blueprint
+
+        web.register_blueprint(create_blueprint(deps))
+
     return web
