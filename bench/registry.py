@@ -33,52 +33,44 @@ from storage.models import Initiative, InitiativePartner, InitiativeTag, Organis
 SIZES = (1_000, 10_000)
 TARGET_RATIO = 2.0
 FIRST_PAGE = "/registry?objective=advocacy"
+AREAS = list(vocabulary.CONTINUUM.values())
 
 
 def populate(engine: Engine, count: int, *, visibility: str = "shareable", seed: int = 7) -> None:
-    """Insert ``count`` initiatives with tags and a partner each, in bulk (a few statements in all)."""
+    """Insert ``count`` initiatives with four tags and a partner each, in bulk (three statements)."""
     chooser = random.Random(seed)
+    start = datetime(2028, 1, 1, tzinfo=UTC)
     with session_scope(engine) as session:
         organisation_ids = list(session.exec(select(Organisation.id)))
-        first_id = (session.exec(select(Initiative.id).order_by(Initiative.id.desc())).first() or 0) + 1  # type: ignore[union-attr]
-        start = datetime(2028, 1, 1, tzinfo=UTC)
-        initiatives, tags, partners = [], [], []
-        for offset in range(count):
-            id_ = first_id + offset
-            created = start + timedelta(minutes=offset)
-            lead = chooser.choice(organisation_ids)
-            area = chooser.choice(list(vocabulary.CONTINUUM.values())).lower()
-            initiatives.append(
-                {
-                    "id": id_,
-                    "title": f"Initiative {id_} on {area}",
-                    "summary": "Generated for measuring the public registry.",
-                    "status": chooser.choice(list(vocabulary.INITIATIVE_STATUSES)),
-                    "lead_organisation_id": lead,
-                    "scope_global": offset % 5 == 0,
-                    "start_date": date(2028, 1, 1) + timedelta(days=offset % 365),
-                    "visibility": visibility,
-                    "created_at": created,
-                    "updated_at": created,
-                    "shared_at": created,
-                }
-            )
+        leads = [chooser.choice(organisation_ids) for _ in range(count)]
+        rows = [
+            {
+                "title": f"Initiative on {chooser.choice(AREAS).lower()} #{offset}",
+                "summary": "Generated for measuring the public registry.",
+                "status": chooser.choice(list(vocabulary.INITIATIVE_STATUSES)),
+                "lead_organisation_id": lead,
+                "scope_global": offset % 5 == 0,
+                "start_date": date(2028, 1, 1) + timedelta(days=offset % 365),
+                "visibility": visibility,
+                "created_at": start + timedelta(minutes=offset),
+                "updated_at": start + timedelta(minutes=offset),
+                "shared_at": start + timedelta(minutes=offset),
+            }
+            for offset, lead in enumerate(leads)
+        ]
+        returning = insert(Initiative).returning(Initiative.id, sort_by_parameter_order=True)  # type: ignore[arg-type]
+        ids = list(session.execute(returning, rows).scalars())
+        tags, partners = [], []
+        for id_, lead in zip(ids, leads, strict=True):
             for kind, codes in (
                 ("objective", vocabulary.OBJECTIVES),
                 ("population", vocabulary.POPULATIONS),
                 ("continuum", vocabulary.CONTINUUM),
+                ("region", {"africa": "", "europe": "", "asia": ""}),
             ):
                 tags.append({"initiative_id": id_, "kind": kind, "value": chooser.choice(list(codes))})
-            tags.append(
-                {
-                    "initiative_id": id_,
-                    "kind": "region",
-                    "value": chooser.choice(["africa", "europe", "asia"]),
-                }
-            )
             partner = chooser.choice([o for o in organisation_ids if o != lead])
             partners.append({"initiative_id": id_, "organisation_id": partner})
-        session.execute(insert(Initiative), initiatives)
         session.execute(insert(InitiativeTag), tags)
         session.execute(insert(InitiativePartner), partners)
 
