@@ -331,6 +331,9 @@ def test_a_working_group_only_initiative_appears_nowhere(http, engine, clock, sa
             response = http.get(f"{route}?{query}")
             assert response.status_code == 200
             bodies.append(response.get_data(as_text=True))
+            if route == "/registry.csv":
+                rows = csv.DictReader(io.StringIO(bodies[-1]))
+                assert str(sample.secret) not in [row["id"] for row in rows]
     for id_ in (sample.family, sample.prisons, sample.clinics):
         bodies.append(http.get(f"/registry/initiatives/{id_}").get_data(as_text=True))
     bodies.append(http.get("/registry/meetings").get_data(as_text=True))
