@@ -1,4 +1,4 @@
-"""What the public registry shows: one short read-only unit of work per request.
+"""What the public registry shows, each read in short read-only units of work.
 
 Everything comes from ``storage.repositories.registry``, whose every query is limited to shareable
 initiatives; this module only shapes the results for pages, JSON and CSV.
@@ -26,7 +26,8 @@ BAR_WIDTH = 300
 
 def region_labels() -> dict[str, str]:
     """Region names when the vocabulary has them; otherwise codes stand for themselves."""
-    return dict(getattr(vocabulary, "REGIONS", {}))
+    regions = getattr(vocabulary, "REGIONS", {})
+    return {code: label for code, label in regions.items() if isinstance(label, str)}
 
 
 def place_label(kind: str, code: str) -> str:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot import vocabulary
 from bot.web import create_web
 from tests.registry.conftest import SECRET_TITLE, add_initiative, add_meeting
 
@@ -344,3 +345,19 @@ def test_a_working_group_only_initiative_appears_nowhere(http, engine, clock, sa
         assert f'/registry/initiatives/{sample.secret}"' not in body
         assert f'"id": {sample.secret},' not in body
     assert http.get("/registry.json?q=review").get_json()["total"] == 0
+
+
+def test_regions_are_named_from_the_vocabulary_when_it_has_them(http, sample, monkeypatch):
+    monkeypatch.setattr(vocabulary, "REGIONS", {"africa": "Africa", "europe": "Europe"}, raising=False)
+    html = http.get(f"/registry/initiatives/{sample.family}").get_data(as_text=True)
+    assert "Africa, KE" in html
+    listing = http.get("/registry").get_data(as_text=True)
+    assert '<option value="europe">Europe</option>' in listing
+    assert http.get("/registry?region=europe").status_code == 200
+
+
+def test_unknown_region_codes_stand_for_themselves(http, engine, monkeypatch):
+    monkeypatch.delattr(vocabulary, "REGIONS", raising=False)
+    id_ = add_initiative(engine, "Regional study", tags={"region": ["sahel"]})
+    assert "sahel" in http.get(f"/registry/initiatives/{id_}").get_data(as_text=True)
+    assert '<option value="sahel">sahel</option>' in http.get("/registry").get_data(as_text=True)
