@@ -57,7 +57,11 @@ CSV_COLUMNS = (
 HERE = Path(__file__).parent
 # Part of every ETag and of asset URLs, so a new release never serves a page built by the old one.
 RELEASE = service.etag_for(
-    *(path.read_bytes() for folder in ("templates", "static") for path in sorted((HERE / folder).iterdir()))
+    *(
+        path.read_bytes()
+        for path in sorted(HERE.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    )
 )[:12]
 
 
@@ -136,8 +140,8 @@ def create_blueprint(deps: Deps) -> Blueprint:
     def meetings_page():
         meetings = service.upcoming_meetings(deps)
         html = render("meetings.html", meetings=meetings, release=RELEASE)
-        last_modified = max((meeting.updated_at for meeting in meetings), default=None)
-        return _cacheable_by_body(Response(html, mimetype="text/html"), last_modified)
+        # No Last-Modified: the list also changes when a meeting ends, which no row records.
+        return _cacheable_by_body(Response(html, mimetype="text/html"), None)
 
     @registry.errorhandler(BadQuery)
     def bad_query(error: BadQuery):
