@@ -361,3 +361,11 @@ def test_unknown_region_codes_stand_for_themselves(http, engine, monkeypatch):
     id_ = add_initiative(engine, "Regional study", tags={"region": ["sahel"]})
     assert "sahel" in http.get(f"/registry/initiatives/{id_}").get_data(as_text=True)
     assert '<option value="sahel">sahel</option>' in http.get("/registry").get_data(as_text=True)
+
+
+def test_other_routes_are_untouched_when_the_registry_is_on(http):
+    assert http.get("/healthz").status_code == 200
+    elsewhere = http.get("/no-such-page")
+    assert elsewhere.status_code == 404
+    assert "Content-Security-Policy" not in elsewhere.headers
+    assert "shareable initiative" not in elsewhere.get_data(as_text=True)
