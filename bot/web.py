@@ -25,4 +25,9 @@ def create_web(app: App, deps: Deps) -> Flask:
         database_ok = database_answers(deps.engine)
         return jsonify({"status": "ok" if database_ok else "degraded", "database": database_ok})
 
+    if deps.settings.itwg_public_registry:
+        from bot.registry import create_blueprint
+
+        web.register_blueprint(create_blueprint(deps))
+
     return web
