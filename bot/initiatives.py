@@ -34,7 +34,8 @@ from storage.repositories import initiatives as repository
 TITLE_MAX = 150
 SUMMARY_MAX = 3000
 LINK_MAX = 500
-PAGE_SIZE = 10
+# Eight compact cards keep a page well inside Slack's ~12,000 characters of blocks a message.
+PAGE_SIZE = 8
 HOME_LIMIT = 20
 NEW_STATUSES = ("planned", "ongoing", "completed")
 CONFIRM_STATUSES = ("ongoing", "completed", "paused")
