@@ -9,6 +9,7 @@ Geography is stored as tags: ``region`` values are codes of ``vocabulary.REGIONS
 are upper-case ISO 3166-1 alpha-2 codes, typed as codes or English names separated by commas.
 """
 
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import vocabulary
@@ -54,6 +56,9 @@ FORM_TAG_BLOCKS = {
     "regions": "region",
 }
 COUNTRY_SEPARATORS = re.compile(r"[,;\n]+")
+QUERY_MAX = 100
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -307,8 +312,9 @@ def save(deps: Deps, *, actor: Actor, form: InitiativeForm, initiative_id: int |
     now = deps.now()
     with session_scope(deps.engine) as session:
         by_id = _organisation_map(session)
-        chosen = [form.lead_organisation_id, *form.partner_ids]
-        if any(i is not None and i not in by_id for i in chosen):
+        if form.lead_organisation_id is not None and form.lead_organisation_id not in by_id:
+            raise FieldErrors({"lead": "Choose the lead organisation from the list."})
+        if any(i not in by_id for i in form.partner_ids):
             raise FieldErrors({"partners": "Choose organisations from the list."})
         existing = _require_editable(session, actor, initiative_id) if initiative_id is not None else None
         lead_id = form.lead_organisation_id if actor.is_co_lead and form.lead_organisation_id else None
@@ -382,30 +388,36 @@ def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> Ini
 # -- announcing ---------------------------------------------------------------------------------------
 
 
-def announce(deps: Deps, client: WebClient, *, message: dict[str, Any]) -> None:
+def announce(deps: Deps, client: WebClient, *, message: dict[str, Any]) -> bool:
     """Post into the channel's thread for this meeting cycle, starting the thread if it is the first.
 
     Two first shares racing may both start a thread; the one recorded first wins and the other's
-    opening message is deleted, so the cycle keeps one thread.
+    opening message is deleted, so the cycle keeps one thread. Returns False when nothing could be
+    posted (no channel configured, or Slack refused): the share itself stands either way.
     """
     channel = deps.settings.itwg_channel
     if not channel:
-        return
+        return False
     with session_scope(deps.engine) as session:
         cycle = current_cycle(session, now=deps.now())
         thread = repository.find_thread(session, cycle_key=cycle.key, channel=channel)
         thread_ts = thread.ts if thread else None
-    if thread_ts is None:
-        opening = render_message("initiative_thread.json.j2", next_meeting=cycle.next_meeting)
-        started = client.chat_postMessage(channel=channel, **opening)["ts"]
-        with session_scope(deps.engine) as session:
-            recorded = repository.add_thread(session, cycle_key=cycle.key, channel=channel, ts=started)
-            winner = recorded or repository.find_thread(session, cycle_key=cycle.key, channel=channel)
-            assert winner is not None
-            thread_ts = winner.ts
-        if thread_ts != started:
-            client.chat_delete(channel=channel, ts=started)
-    client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+    try:
+        if thread_ts is None:
+            opening = render_message("initiative_thread.json.j2", next_meeting=cycle.next_meeting)
+            started = client.chat_postMessage(channel=channel, **opening)["ts"]
+            with session_scope(deps.engine) as session:
+                recorded = repository.add_thread(session, cycle_key=cycle.key, channel=channel, ts=started)
+                winner = recorded or repository.find_thread(session, cycle_key=cycle.key, channel=channel)
+                assert winner is not None
+                thread_ts = winner.ts
+            if thread_ts != started:
+                client.chat_delete(channel=channel, ts=started)
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+    except SlackApiError as error:
+        logger.warning("could not announce in %s: %s", channel, error.response.get("error"))
+        return False
+    return True
 
 
 # -- finding ------------------------------------------------------------------------------------------
@@ -435,6 +447,8 @@ def keyword_tags(keyword: str) -> list[tuple[str, str]]:
 def find(deps: Deps, *, query: str, page: int = 1) -> Listing:
     """Initiatives newest first: ``query`` is an organisation (lead or partner) or a keyword."""
     query = query.strip()
+    if len(query) > QUERY_MAX:
+        raise UserError(f"Search with an organisation or a keyword of up to {QUERY_MAX} characters.")
     with session_scope(deps.engine) as session:
         organisation = organisations.find_by_acronym(session, text=query) if query else None
         criteria: dict[str, Any] = {}

@@ -1,12 +1,10 @@
 """Buttons on initiative listings and the Home tab: share, edit, confirm for the meeting, page."""
 
-import logging
 import re
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import identity, initiatives
 from bot.actor import Actor
@@ -15,7 +13,6 @@ from bot.errors import UserError
 from bot.rendering import render_message, render_view
 from handlers.events.app_home import publish_home
 
-logger = logging.getLogger(__name__)
 CONFIRM_ACTION = re.compile(r"^initiative_confirm_(ongoing|completed|paused)$")
 PAGE_ACTION = re.compile(r"^initiatives_page_(previous|next)$")
 
@@ -69,16 +66,13 @@ def confirm_clicked(ack: Ack, body: dict, client: WebClient, respond: Respond, c
     except UserError as error:
         _tell(body, client, respond, render_message("error.json.j2", message=str(error)))
         return
-    try:
-        initiatives.announce(
-            deps,
-            client,
-            message=render_message(
-                "initiative_announcement.json.j2", card=card, actor=actor.slack_user_id, event="confirmed"
-            ),
-        )
-    except SlackApiError as error:
-        logger.warning("could not announce confirmation of #%s: %s", card.id, error.response.get("error"))
+    initiatives.announce(
+        deps,
+        client,
+        message=render_message(
+            "initiative_announcement.json.j2", card=card, actor=actor.slack_user_id, event="confirmed"
+        ),
+    )
     if (body.get("container") or {}).get("type") == "view":
         publish_home(deps, client, actor)
     else:

@@ -1,18 +1,14 @@
 """The initiative modal's submission: inline field errors, or store, confirm and announce."""
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import identity, initiatives
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message
-
-logger = logging.getLogger(__name__)
 
 
 def form_values(state_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -49,18 +45,13 @@ def submit_initiative(ack: Ack, body: dict, client: WebClient, context) -> None:
         ack(response_action="errors", errors={"title": str(error)})
         return
     ack()
-    announced = False
-    if saved.created:
-        message = render_message(
+    announced = saved.created and initiatives.announce(
+        deps,
+        client,
+        message=render_message(
             "initiative_announcement.json.j2", card=saved.card, actor=actor.slack_user_id, event="shared"
-        )
-        try:
-            initiatives.announce(deps, client, message=message)
-            announced = bool(deps.settings.itwg_channel)
-        except SlackApiError as error:
-            logger.warning(
-                "could not announce initiative #%s: %s", saved.card.id, error.response.get("error")
-            )
+        ),
+    )
     client.chat_postMessage(
         channel=actor.slack_user_id,
         **render_message(

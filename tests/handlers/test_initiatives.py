@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from storage.db import session_scope
+from storage.models import AnnouncementThread
 from storage.repositories import organisations
 from tests.handlers.initiative_helpers import (
     VALID,
@@ -115,7 +116,6 @@ def test_valid_submission_is_stored_confirmed_and_announced_in_the_cycles_thread
     assert "shared with the working group" in message_text(confirmation)
     opening, announcement = bot.posts(CHANNEL)
     assert "thread_ts" not in opening
-    opening_ts = bot.slack.calls_to("chat.postMessage")[0]
     assert announcement["thread_ts"]
     assert f"#{stored.id}" in message_text(announcement) and "ILO" in message_text(announcement)
     for message in (confirmation, opening, announcement):
@@ -126,7 +126,6 @@ def test_valid_submission_is_stored_confirmed_and_announced_in_the_cycles_thread
     channel_posts = bot.posts(CHANNEL)
     assert len(channel_posts) == 3, "the second share goes into the same thread, no new top-level post"
     assert channel_posts[2]["thread_ts"] == announcement["thread_ts"]
-    assert opening_ts.method == "chat.postMessage"
 
 
 def test_a_new_meeting_cycle_starts_a_new_thread(bot):
@@ -269,3 +268,42 @@ def test_mrkdwn_in_a_title_pings_nobody_and_round_trips_in_the_edit_form(bot):
     bot.command("edit-initiative 1")
     view = bot.opened_views()[-1]
     assert next(b for b in view["blocks"] if b["block_id"] == "title")["element"]["initial_value"] == title
+
+
+def test_two_first_shares_racing_keep_one_thread_for_the_cycle(bot):
+    competing_ts = "1000.000001"
+
+    def another_share_records_its_thread_first(method: str, params: dict) -> None:
+        if method == "chat.postMessage" and params.get("channel") == CHANNEL and "thread_ts" not in params:
+            bot.slack.listeners.remove(another_share_records_its_thread_first)
+            with session_scope(bot.deps.engine) as session:
+                session.add(AnnouncementThread(cycle_key="open", channel=CHANNEL, ts=competing_ts))
+
+    bot.slack.listeners.append(another_share_records_its_thread_first)
+    share(bot)
+    announcement = bot.posts(CHANNEL)[-1]
+    [deleted] = bot.slack.calls_to("chat.delete")
+    assert deleted.params["ts"] != competing_ts
+    assert announcement["thread_ts"] == competing_ts
+
+
+def test_a_share_stands_when_the_channel_refuses_the_announcement(bot):
+    bot.slack.fail("chat.postMessage", "not_in_channel")
+    response = share(bot)
+    assert response.status == 200 and not response.body
+    assert len(initiatives(bot)) == 1
+    confirmation = message_text(bot.posts(PEOPLE["ILO"].id)[-1])
+    assert "shared with the working group" in confirmation
+    assert "announced in the channel" not in confirmation
+
+
+def test_a_co_lead_must_pick_a_known_lead_organisation(bot):
+    view = open_share_modal(bot, who="UNODC")
+    response = bot.submit(view, state_for(view, **{**VALID, "lead": "9999"}), who="UNODC")
+    assert "lead organisation" in json.loads(response.body)["errors"]["lead"]
+    assert initiatives(bot) == []
+
+
+def test_an_overlong_search_is_refused_with_the_accepted_form(bot):
+    bot.command("initiatives " + "x" * 101)
+    assert "up to 100 characters" in bot.last_reply_text()
