@@ -431,6 +431,8 @@ class Listing:
     page: int
     pages: int
     total: int
+    # Filled only when nothing matched, so the reply can show which organisation names would work.
+    known_organisations: list[str] = field(default_factory=list)
 
 
 def keyword_tags(keyword: str) -> list[tuple[str, str]]:
@@ -462,7 +464,8 @@ def find(deps: Deps, *, query: str, page: int = 1) -> Listing:
         if page > pages:
             raise UserError(f"There are only {pages} pages; start again with `/itwg initiatives {query}`.")
         cycle = current_cycle(session, now=deps.now())
-        cards = _cards(session, found, cycle=cycle, by_id=_organisation_map(session))
+        by_id = _organisation_map(session)
+        cards = _cards(session, found, cycle=cycle, by_id=by_id)
     return Listing(
         query=query,
         organisation=organisation.acronym if organisation else None,
@@ -470,6 +473,7 @@ def find(deps: Deps, *, query: str, page: int = 1) -> Listing:
         page=page,
         pages=pages,
         total=total,
+        known_organisations=[] if total else sorted(o.acronym for o in by_id.values()),
     )
 
 

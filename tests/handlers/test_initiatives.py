@@ -169,7 +169,9 @@ def test_listing_filters_by_organisation_or_keyword_newest_first(bot):
     assert listed("NG") == ["initiative-2", "initiative-1"]
     assert listed("school") == ["initiative-2"]
     assert listed("50% off") == []
-    assert "Nothing found" in bot.last_reply_text()
+    assert "Nothing found for “50% off”" in bot.last_reply_text()
+    assert listed("NOPE") == []
+    assert "organisations are AU, CICAD/OAS" in bot.last_reply_text()
     text = message_text(bot.replies()[0])
     assert "#2" in text and "UNICEF" in text and "Reducing stigma" in text and "Ongoing" in text
 
@@ -197,6 +199,13 @@ def test_two_hundred_long_initiatives_paginate_within_block_kit_limits(bot):
         assert message.get("replace_original") is True
     assert pages == 25
     assert seen == sorted(ids, reverse=True)
+    previous = next(e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"])
+    assert previous["action_id"] == "initiatives_page_previous"
+    bot.click("initiatives_page_previous", previous["value"], who="UNICEF")
+    assert "page 24 of 25" in message_text(bot.replies()[-1])
+
+    bot.click("initiative_edit", str(ids[0]), who="ILO")
+    assert_valid_view(bot.opened_views()[-1])
 
     bot.event({"type": "app_home_opened", "user": PEOPLE["ILO"].id, "tab": "home"})
     home = bot.slack.calls_to("views.publish")[-1].params["view"]
