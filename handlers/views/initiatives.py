@@ -9,6 +9,7 @@ from bot import identity, initiatives
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message
+from handlers.events.app_home import publish_home
 
 
 def form_values(state_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -58,6 +59,8 @@ def submit_initiative(ack: Ack, body: dict, client: WebClient, context) -> None:
             "initiative_saved.json.j2", card=saved.card, created=saved.created, announced=announced
         ),
     )
+    # The Home tab may be what the person shared from; keep its "state for the coming meeting" true.
+    publish_home(deps, client, actor)
 
 
 def register(app: App) -> None:
