@@ -25,13 +25,13 @@ BAR_WIDTH = 300
 
 
 def region_labels() -> dict[str, str]:
-    """Region names when the vocabulary has them; otherwise codes stand for themselves."""
-    regions = getattr(vocabulary, "REGIONS", {})
-    return {code: label for code, label in regions.items() if isinstance(label, str)}
+    return vocabulary.REGIONS
 
 
 def place_label(kind: str, code: str) -> str:
-    return region_labels().get(code, code) if kind == "region" else code
+    """A region or country name for visitors; an unknown code stands for itself."""
+    names = vocabulary.REGIONS if kind == "region" else vocabulary.COUNTRIES
+    return names.get(code, code)
 
 
 def scope_text(entry: Entry) -> str:

@@ -2,6 +2,8 @@
 
 from slack_bolt import App
 
+from handlers.events import app_home
+
 
 def register(app: App) -> None:
-    return None
+    app_home.register(app)

@@ -1,0 +1,564 @@
+"""The registry of initiatives: sharing, editing, confirming for a meeting, finding, and who has shared.
+
+The rules live here so that the modal, the buttons, the App Home and the offline console all obey the
+same ones: who may change an initiative (its lead organisation's people and the co-leads), what a valid
+initiative is, and what "shared this cycle" means (``shared_at`` on or after the cycle's start, moved
+by sharing, editing or confirming).
+
+Geography is stored as tags: ``region`` values are codes of ``vocabulary.REGIONS``; ``country`` values
+are upper-case ISO 3166-1 alpha-2 codes, typed as codes or English names separated by commas.
+"""
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot import vocabulary
+from bot.actor import Actor
+from bot.cycles import Cycle, OrganisationSharing, current_cycle, sharing_status
+from bot.deps import Deps
+from bot.errors import FieldErrors, UserError
+from bot.identity import require_organisation
+from bot.rendering import render_message
+from storage.db import session_scope
+from storage.models import Initiative, Meeting, Organisation
+from storage.repositories import audit, organisations
+from storage.repositories import initiatives as repository
+
+TITLE_MAX = 150
+SUMMARY_MAX = 3000
+LINK_MAX = 500
+# Eight compact cards keep a page well inside Slack's ~12,000 characters of blocks a message.
+PAGE_SIZE = 8
+HOME_LIMIT = 20
+NEW_STATUSES = ("planned", "ongoing", "completed")
+CONFIRM_STATUSES = ("ongoing", "completed", "paused")
+TAG_KINDS = {
+    "objective": vocabulary.OBJECTIVES,
+    "continuum": vocabulary.CONTINUUM,
+    "population": vocabulary.POPULATIONS,
+    "region": vocabulary.REGIONS,
+    "country": vocabulary.COUNTRIES,
+}
+# The modal's block ids, which are also the keys of a submitted form and of its field errors.
+FORM_TAG_BLOCKS = {
+    "objectives": "objective",
+    "continuum": "continuum",
+    "populations": "population",
+    "regions": "region",
+}
+COUNTRY_SEPARATORS = re.compile(r"[,;\n]+")
+QUERY_MAX = 100
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class InitiativeForm:
+    """A validated submission of the initiative modal."""
+
+    title: str
+    summary: str
+    status: str
+    tags: list[tuple[str, str]]
+    scope_global: bool
+    lead_organisation_id: int | None
+    partner_ids: list[int]
+    start_date: date | None
+    end_date: date | None
+    link: str | None
+    visibility: str
+
+
+@dataclass(frozen=True)
+class InitiativeCard:
+    """An initiative as people see it: codes and organisation acronyms, ready for a template."""
+
+    id: int
+    title: str
+    summary: str
+    status: str
+    lead_organisation_id: int
+    lead: str
+    partners: list[str]
+    objectives: list[str]
+    continuum: list[str]
+    populations: list[str]
+    regions: list[str]
+    countries: list[str]
+    scope_global: bool
+    start_date: date | None
+    end_date: date | None
+    link: str | None
+    visibility: str
+    shared_at: datetime
+    shared_this_cycle: bool
+
+    @property
+    def geography(self) -> str:
+        parts = (["Global"] if self.scope_global else []) + [
+            vocabulary.REGIONS.get(code, code) for code in self.regions
+        ]
+        if self.countries:
+            parts.append(", ".join(self.countries))
+        return "; ".join(parts)
+
+
+# -- reading the form ---------------------------------------------------------------------------------
+
+
+def _codes(raw: Any) -> list[str]:
+    if raw is None:
+        return []
+    return [raw] if isinstance(raw, str) else [str(value) for value in raw]
+
+
+def _text(raw: Any) -> str:
+    return raw.strip() if isinstance(raw, str) else ""
+
+
+def parse_countries(text: str) -> list[str]:
+    """ISO codes from text like ``KE, nigeria; Côte d'Ivoire``; UserError naming what was not understood."""
+    names = {name.lower(): code for code, name in vocabulary.COUNTRIES.items()}
+    codes: list[str] = []
+    unknown: list[str] = []
+    for token in (t.strip() for t in COUNTRY_SEPARATORS.split(text)):
+        if not token:
+            continue
+        code = token.upper() if token.upper() in vocabulary.COUNTRIES else names.get(token.lower())
+        if code is None:
+            unknown.append(token)
+        elif code not in codes:
+            codes.append(code)
+    if unknown:
+        raise UserError(
+            f"I don't recognise {', '.join(f'“{u}”' for u in unknown)} as a country. Type ISO codes or "
+            "names separated by commas, e.g. KE, Nigeria."
+        )
+    return codes
+
+
+def _parse_date(raw: Any) -> date | None:
+    text = _text(raw)
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError("Give the date as YYYY-MM-DD, e.g. 2030-03-31.") from None
+
+
+def _valid_link(text: str) -> bool:
+    parsed = urlparse(text)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc) and not re.search(r"[\s<>|]", text)
+
+
+def _organisation_ids(raw: Any) -> list[int]:
+    try:
+        return [int(value) for value in _codes(raw)]
+    except ValueError:
+        raise UserError("Choose organisations from the list.") from None
+
+
+def read_form(values: dict[str, Any]) -> InitiativeForm:
+    """Validate a submitted modal (block id → value(s)); FieldErrors lists every problem at once."""
+    errors: dict[str, str] = {}
+    title = _text(values.get("title"))
+    if not title:
+        errors["title"] = "Give the initiative a title."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title to {TITLE_MAX} characters (this one has {len(title)})."
+    summary = _text(values.get("summary"))
+    if len(summary) > SUMMARY_MAX:
+        errors["summary"] = f"Keep the summary to {SUMMARY_MAX:,} characters (this one has {len(summary):,})."
+    status = _text(values.get("status"))
+    if status not in vocabulary.INITIATIVE_STATUSES:
+        errors["status"] = "Choose a status: planned, ongoing or completed."
+    tags: list[tuple[str, str]] = []
+    for block_id, kind in FORM_TAG_BLOCKS.items():
+        codes = _codes(values.get(block_id))
+        unknown = [code for code in codes if code not in TAG_KINDS[kind]]
+        if unknown:
+            errors[block_id] = "Choose from the list."
+        tags.extend((kind, code) for code in codes)
+    if not _codes(values.get("objectives")):
+        errors["objectives"] = "Choose at least one ITWG objective."
+    try:
+        tags.extend(("country", code) for code in parse_countries(_text(values.get("countries"))))
+    except UserError as error:
+        errors["countries"] = str(error)
+    lead_ids: list[int] = []
+    partner_ids: list[int] = []
+    for block_id, target in (("lead", lead_ids), ("partners", partner_ids)):
+        try:
+            target.extend(_organisation_ids(values.get(block_id)))
+        except UserError as error:
+            errors[block_id] = str(error)
+    dates: dict[str, date | None] = {}
+    for block_id in ("start_date", "end_date"):
+        try:
+            dates[block_id] = _parse_date(values.get(block_id))
+        except UserError as error:
+            errors[block_id] = str(error)
+    start, end = dates.get("start_date"), dates.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = "The end date is before the start date."
+    link = _text(values.get("link")) or None
+    if link and (len(link) > LINK_MAX or not _valid_link(link)):
+        errors["link"] = "Give a web address starting with http:// or https://, e.g. https://www.unodc.org/…"
+    visibility = _text(values.get("visibility")) or "working_group"
+    if visibility not in vocabulary.VISIBILITY:
+        errors["visibility"] = "Choose working group only or shareable."
+    if errors:
+        raise FieldErrors(errors)
+    return InitiativeForm(
+        title=title,
+        summary=summary,
+        status=status,
+        tags=tags,
+        scope_global=bool(_codes(values.get("scope"))),
+        lead_organisation_id=lead_ids[0] if lead_ids else None,
+        partner_ids=partner_ids,
+        start_date=start,
+        end_date=end,
+        link=link,
+        visibility=visibility,
+    )
+
+
+def parse_initiative_id(text: str, *, usage: str) -> int:
+    match = re.fullmatch(r"#?(\d{1,9})", text.strip())
+    if match is None:
+        raise UserError(f"Say which initiative by its number, e.g. `{usage}`.")
+    return int(match.group(1))
+
+
+# -- the modal ----------------------------------------------------------------------------------------
+
+
+def _organisation_map(session: Session) -> dict[int, Organisation]:
+    return {o.id: o for o in organisations.list_all(session) if o.id is not None}
+
+
+def _require_editable(session: Session, actor: Actor, initiative_id: int) -> Initiative:
+    initiative = repository.get(session, initiative_id=initiative_id)
+    if initiative is None:
+        raise UserError(f"There is no initiative #{initiative_id}. Find its number with `/itwg initiatives`.")
+    if not actor.may_manage(initiative.lead_organisation_id):
+        lead = organisations.get(session, organisation_id=initiative.lead_organisation_id)
+        acronym = lead.acronym if lead else "its lead organisation"
+        raise UserError(
+            f"Only people of {acronym} and the co-leads can change #{initiative_id}. "
+            f"Suggest changes to {acronym} in the channel instead."
+        )
+    return initiative
+
+
+def modal_context(deps: Deps, *, actor: Actor, initiative_id: int | None = None) -> dict[str, Any]:
+    """What the share/edit modal shows; refuses (UserError) before anything opens if not allowed."""
+    require_organisation(actor)
+    with session_scope(deps.engine) as session:
+        by_id = _organisation_map(session)
+        current: InitiativeCard | None = None
+        if initiative_id is not None:
+            initiative = _require_editable(session, actor, initiative_id)
+            cycle = current_cycle(session, now=deps.now())
+            current = _cards(session, [initiative], cycle=cycle, by_id=by_id)[0]
+    lead_id = current.lead_organisation_id if current else actor.organisation_id
+    return {
+        "initiative": current,
+        "organisations": sorted(by_id.values(), key=lambda o: o.acronym_key),
+        "lead_choice": actor.is_co_lead,
+        "lead": by_id.get(lead_id) if lead_id is not None else None,
+        "partner_ids": [o.id for o in by_id.values() if current and o.acronym in current.partners],
+        "statuses": list(vocabulary.INITIATIVE_STATUSES) if current else list(NEW_STATUSES),
+    }
+
+
+# -- saving -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Saved:
+    card: InitiativeCard
+    created: bool
+
+
+def _record_fields(form: InitiativeForm, lead_id: int) -> dict[str, Any]:
+    return {
+        "title": form.title,
+        "summary": form.summary,
+        "status": form.status,
+        "lead_organisation_id": lead_id,
+        "scope_global": form.scope_global,
+        "start_date": form.start_date,
+        "end_date": form.end_date,
+        "link": form.link,
+        "visibility": form.visibility,
+    }
+
+
+def save(deps: Deps, *, actor: Actor, form: InitiativeForm, initiative_id: int | None) -> Saved:
+    """Share a new initiative or update an existing one (same record); both count as sharing now."""
+    require_organisation(actor)
+    now = deps.now()
+    with session_scope(deps.engine) as session:
+        by_id = _organisation_map(session)
+        if form.lead_organisation_id is not None and form.lead_organisation_id not in by_id:
+            raise FieldErrors({"lead": "Choose the lead organisation from the list."})
+        if any(i not in by_id for i in form.partner_ids):
+            raise FieldErrors({"partners": "Choose organisations from the list."})
+        existing = _require_editable(session, actor, initiative_id) if initiative_id is not None else None
+        lead_id = form.lead_organisation_id if actor.is_co_lead and form.lead_organisation_id else None
+        if lead_id is None:
+            lead_id = existing.lead_organisation_id if existing else actor.organisation_id
+        assert lead_id is not None
+        fields = _record_fields(form, lead_id)
+        partner_ids = [i for i in form.partner_ids if i != lead_id]
+        if existing is None:
+            initiative = repository.create(
+                session,
+                fields={
+                    **fields,
+                    "shared_by_person_id": actor.person_id,
+                    "created_at": now,
+                    "updated_at": now,
+                    "shared_at": now,
+                },
+                tags=form.tags,
+                partner_ids=partner_ids,
+            )
+            action, details = "initiative.share", {"title": form.title}
+        else:
+            changed = sorted(name for name, value in fields.items() if getattr(existing, name) != value)
+            initiative = repository.update(
+                session,
+                initiative=existing,
+                fields={**fields, "updated_at": now, "shared_at": now},
+                tags=form.tags,
+                partner_ids=partner_ids,
+            )
+            action, details = "initiative.edit", {"changed": changed}
+        audit.record(
+            session,
+            actor=actor.label,
+            actor_person_id=actor.person_id,
+            action=action,
+            entity="initiative",
+            entity_id=initiative.id,
+            details=details,
+        )
+        cycle = current_cycle(session, now=now)
+        card = _cards(session, [initiative], cycle=cycle, by_id=by_id)[0]
+    return Saved(card=card, created=existing is None)
+
+
+def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> InitiativeCard:
+    """Carry an earlier initiative forward to the coming meeting: its state now, counted as sharing."""
+    if status not in CONFIRM_STATUSES:
+        raise UserError("Confirm an initiative as ongoing, completed or paused.")
+    now = deps.now()
+    with session_scope(deps.engine) as session:
+        initiative = _require_editable(session, actor, initiative_id)
+        previous = initiative.status
+        repository.update(
+            session, initiative=initiative, fields={"status": status, "shared_at": now, "updated_at": now}
+        )
+        audit.record(
+            session,
+            actor=actor.label,
+            actor_person_id=actor.person_id,
+            action="initiative.confirm",
+            entity="initiative",
+            entity_id=initiative_id,
+            details={"status": status, "previous_status": previous},
+        )
+        cycle = current_cycle(session, now=now)
+        return _cards(session, [initiative], cycle=cycle, by_id=_organisation_map(session))[0]
+
+
+# -- announcing ---------------------------------------------------------------------------------------
+
+
+def announce(deps: Deps, client: WebClient, *, message: dict[str, Any]) -> bool:
+    """Post into the channel's thread for this meeting cycle, starting the thread if it is the first.
+
+    Two first shares racing may both start a thread; the one recorded first wins and the other's
+    opening message is deleted, so the cycle keeps one thread. Returns False when nothing could be
+    posted (no channel configured, or Slack refused): the share itself stands either way.
+    """
+    channel = deps.settings.itwg_channel
+    if not channel:
+        return False
+    with session_scope(deps.engine) as session:
+        cycle = current_cycle(session, now=deps.now())
+        thread = repository.find_thread(session, cycle_key=cycle.key, channel=channel)
+        thread_ts = thread.ts if thread else None
+    try:
+        if thread_ts is None:
+            opening = render_message("initiative_thread.json.j2", next_meeting=cycle.next_meeting)
+            started = client.chat_postMessage(channel=channel, **opening)["ts"]
+            with session_scope(deps.engine) as session:
+                recorded = repository.add_thread(session, cycle_key=cycle.key, channel=channel, ts=started)
+                winner = recorded or repository.find_thread(session, cycle_key=cycle.key, channel=channel)
+                assert winner is not None
+                thread_ts = winner.ts
+            if thread_ts != started:
+                client.chat_delete(channel=channel, ts=started)
+        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
+    except SlackApiError as error:
+        logger.warning("could not announce in %s: %s", channel, error.response.get("error"))
+        return False
+    return True
+
+
+# -- finding ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Listing:
+    query: str
+    organisation: str | None
+    cards: list[InitiativeCard]
+    page: int
+    pages: int
+    total: int
+    # Filled only when nothing matched, so the reply can show which organisation names would work.
+    known_organisations: list[str] = field(default_factory=list)
+
+
+def keyword_tags(keyword: str) -> list[tuple[str, str]]:
+    """Tags a keyword stands for: a code, or words of a label (names of countries need 3+ letters)."""
+    word = keyword.strip().lower()
+    found: list[tuple[str, str]] = []
+    for kind, mapping in TAG_KINDS.items():
+        for code, label in mapping.items():
+            if word == code.lower() or (len(word) >= 3 and word in label.lower()):
+                found.append((kind, code))
+    return found
+
+
+def find(deps: Deps, *, query: str, page: int = 1) -> Listing:
+    """Initiatives newest first: ``query`` is an organisation (lead or partner) or a keyword."""
+    query = query.strip()
+    if len(query) > QUERY_MAX:
+        raise UserError(f"Search with an organisation or a keyword of up to {QUERY_MAX} characters.")
+    with session_scope(deps.engine) as session:
+        organisation = organisations.find_by_acronym(session, text=query) if query else None
+        criteria: dict[str, Any] = {}
+        if organisation is not None:
+            criteria["organisation_id"] = organisation.id
+        elif query:
+            criteria.update(title_words=query, tags=keyword_tags(query))
+        page = max(page, 1)
+        found, total = repository.search(session, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE, **criteria)
+        pages = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
+        if page > pages:
+            raise UserError(f"There are only {pages} pages; start again with `/itwg initiatives {query}`.")
+        cycle = current_cycle(session, now=deps.now())
+        by_id = _organisation_map(session)
+        cards = _cards(session, found, cycle=cycle, by_id=by_id)
+    return Listing(
+        query=query,
+        organisation=organisation.acronym if organisation else None,
+        cards=cards,
+        page=page,
+        pages=pages,
+        total=total,
+        known_organisations=[] if total else sorted(o.acronym for o in by_id.values()),
+    )
+
+
+def _cards(
+    session: Session, initiatives: Sequence[Initiative], *, cycle: Cycle, by_id: dict[int, Organisation]
+) -> list[InitiativeCard]:
+    ids = [i.id for i in initiatives if i.id is not None]
+    tags = repository.tags_for(session, initiative_ids=ids)
+    partners = repository.partners_for(session, initiative_ids=ids)
+    cards = []
+    for initiative in initiatives:
+        assert initiative.id is not None
+        kinds: dict[str, list[str]] = {kind: [] for kind in TAG_KINDS}
+        for kind, value in tags[initiative.id]:
+            kinds.setdefault(kind, []).append(value)
+        lead = by_id.get(initiative.lead_organisation_id)
+        cards.append(
+            InitiativeCard(
+                id=initiative.id,
+                title=initiative.title,
+                summary=initiative.summary,
+                status=initiative.status,
+                lead_organisation_id=initiative.lead_organisation_id,
+                lead=lead.acronym if lead else "?",
+                partners=sorted(by_id[p].acronym for p in partners[initiative.id] if p in by_id),
+                objectives=kinds["objective"],
+                continuum=kinds["continuum"],
+                populations=kinds["population"],
+                regions=kinds["region"],
+                countries=kinds["country"],
+                scope_global=initiative.scope_global,
+                start_date=initiative.start_date,
+                end_date=initiative.end_date,
+                link=initiative.link,
+                visibility=initiative.visibility,
+                shared_at=initiative.shared_at,
+                shared_this_cycle=cycle.starts_at is None or initiative.shared_at >= cycle.starts_at,
+            )
+        )
+    return cards
+
+
+# -- status and home ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SharingReport:
+    next_meeting: Meeting | None
+    since: datetime | None
+    rows: list[OrganisationSharing]
+
+    @property
+    def missing(self) -> list[OrganisationSharing]:
+        return [row for row in self.rows if row.missing]
+
+    @property
+    def expected(self) -> int:
+        return sum(1 for row in self.rows if not row.is_observer)
+
+
+def sharing_report(deps: Deps) -> SharingReport:
+    with session_scope(deps.engine) as session:
+        cycle = current_cycle(session, now=deps.now())
+        rows = sharing_status(session, cycle=cycle)
+    return SharingReport(next_meeting=cycle.next_meeting, since=cycle.starts_at, rows=rows)
+
+
+@dataclass(frozen=True)
+class Home:
+    actor: Actor
+    next_meeting: Meeting | None
+    cards: list[InitiativeCard] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def to_confirm(self) -> int:
+        return sum(1 for card in self.cards if not card.shared_this_cycle)
+
+
+def home(deps: Deps, *, actor: Actor) -> Home:
+    """The person's organisation and its initiatives' state for the coming meeting."""
+    with session_scope(deps.engine) as session:
+        cycle = current_cycle(session, now=deps.now())
+        if actor.organisation_id is None:
+            return Home(actor=actor, next_meeting=cycle.next_meeting)
+        led, total = repository.list_led_by(session, organisation_id=actor.organisation_id, limit=HOME_LIMIT)
+        cards = _cards(session, led, cycle=cycle, by_id=_organisation_map(session))
+    return Home(actor=actor, next_meeting=cycle.next_meeting, cards=cards, total=total)
