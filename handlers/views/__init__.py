@@ -2,6 +2,8 @@
 
 from slack_bolt import App
 
+from handlers.views import meetings
+
 
 def register(app: App) -> None:
-    return None
+    meetings.register(app)
