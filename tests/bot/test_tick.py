@@ -28,7 +28,9 @@ def slack_client(settings):
 
 def add_meeting(engine, starts_at=STARTS, **fields) -> Meeting:
     with session_scope(engine) as session:
-        meeting = Meeting(uid=f"m-{starts_at:%Y%m%d%H%M}@test", starts_at=starts_at, timezone="Europe/Vienna", **fields)
+        meeting = Meeting(
+            uid=f"m-{starts_at:%Y%m%d%H%M}@test", starts_at=starts_at, timezone="Europe/Vienna", **fields
+        )
         session.add(meeting)
         session.flush()
         return meeting
@@ -53,7 +55,11 @@ def log_rows(engine) -> list[Notification]:
 
 
 def posts(slack, channel=None):
-    return [c.params for c in slack.calls_to("chat.postMessage") if channel is None or c.params["channel"] == channel]
+    return [
+        c.params
+        for c in slack.calls_to("chat.postMessage")
+        if channel is None or c.params["channel"] == channel
+    ]
 
 
 def test_reminders_and_nudges_go_out_once_at_14_days(deps, slack, slack_client):
@@ -72,7 +78,10 @@ def test_reminders_and_nudges_go_out_once_at_14_days(deps, slack, slack_client):
     report = tick(deps, slack_client, now=at)
     [reminder] = posts(slack, CHANNEL)
     assert f"#{meeting.id} in 14 days" in reminder["text"]
-    assert "UNICEF" not in reminder["blocks"][1]["text"]["text"] and "OHCHR" not in reminder["blocks"][1]["text"]["text"]
+    assert (
+        "UNICEF" not in reminder["blocks"][1]["text"]["text"]
+        and "OHCHR" not in reminder["blocks"][1]["text"]["text"]
+    )
     nudged = {p["channel"] for p in posts(slack) if p["channel"] != CHANNEL}
     assert nudged == {"UILOFOCAL", "UUNHCR001", "UUNHCR002"}, "focal points, else everyone; no observer"
     assert len(report.sent) == 4
@@ -99,7 +108,9 @@ def test_a_late_tick_skips_what_is_past_its_grace_and_the_hour_reminder_never_fo
     assert report.sent == [], "31 minutes late for the 1-hour reminder: past its 30-minute grace"
     assert any(":1h:" in key for key in report.skipped)
     assert posts(slack, CHANNEL) == []
-    statuses = {row.key.split(":")[2]: row.status for row in log_rows(deps.engine) if row.kind == "meeting-reminder"}
+    statuses = {
+        row.key.split(":")[2]: row.status for row in log_rows(deps.engine) if row.kind == "meeting-reminder"
+    }
     assert statuses["1h"] == "skipped" and statuses["1d"] == "skipped"
     assert tick(deps, slack_client, now=STARTS + timedelta(minutes=5)).sent == []
     assert posts(slack, CHANNEL) == []
@@ -138,7 +149,9 @@ def test_a_rate_limit_storm_delays_but_loses_nothing(deps, slack, slack_client):
     assert {row.status for row in log_rows(deps.engine)} == {"sent"}
 
 
-def test_not_in_channel_is_logged_retried_on_a_later_tick_and_never_duplicated(deps, slack, slack_client, caplog):
+def test_not_in_channel_is_logged_retried_on_a_later_tick_and_never_duplicated(
+    deps, slack, slack_client, caplog
+):
     add_meeting(deps.engine)
     at = STARTS - timedelta(days=1)
     slack.fail("chat.postMessage", "not_in_channel")

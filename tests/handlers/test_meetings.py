@@ -1,6 +1,7 @@
 """Scheduling through /itwg and the modal: who may, what is stored, what the channel receives."""
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -64,7 +65,9 @@ def test_co_lead_schedules_a_meeting_and_the_channel_gets_a_valid_invite(bot):
     assert event["DTSTAMP"].dt.tzinfo is not None and event["DTSTAMP"].dt.utcoffset().total_seconds() == 0
     assert str(event["ORGANIZER"]) == "mailto:itwg-secretariat@unodc.org"
     attendees = {str(a) for a in event.get("ATTENDEE")}
-    assert attendees == {"mailto:uma.lead@unodc.org", "mailto:focal.point@ilo.org"}, "no attendee for the guest"
+    assert attendees == {"mailto:uma.lead@unodc.org", "mailto:focal.point@ilo.org"}, (
+        "no attendee for the guest"
+    )
     assert calendar.walk("VTIMEZONE")[0]["TZID"] == "Europe/Vienna"
     assert event.walk("VALARM")
 
@@ -166,7 +169,7 @@ def test_quarterly_series_keeps_the_weekday_of_month_and_each_occurrence_stands_
     bot.command("schedule 2030-01-31 14:00 Europe/Vienna quarterly in-person", who="UNODC")
     series = stored_meetings(bot)
     assert len(series) == 4
-    local_days = [m.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Vienna")) for m in series]
+    local_days = [m.starts_at.astimezone(ZoneInfo("Europe/Vienna")) for m in series]
     assert [d.date() for d in local_days] == [
         date(2030, 1, 31),
         date(2030, 4, 25),
@@ -223,7 +226,9 @@ def test_agenda_groups_by_objective_lists_overdue_items_and_sends_a_markdown_fil
         session.flush()
         session.add(InitiativeTag(initiative_id=skills.id, kind="objective", value="stigma"))
         session.add(InitiativeTag(initiative_id=guidance.id, kind="objective", value="normative_guidance"))
-        session.add(ActionItem(title="Draft the brief", owner_organisation_id=ilo.id, due_date=date(2030, 1, 2)))
+        session.add(
+            ActionItem(title="Draft the brief", owner_organisation_id=ilo.id, due_date=date(2030, 1, 2))
+        )
         session.add(ActionItem(title="Map services", owner_organisation_id=who.id, due_date=date(2030, 5, 2)))
     bot.command("agenda", who="UNICEF")
     reply = bot.replies()[-1]
