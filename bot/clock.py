@@ -10,7 +10,7 @@ the notification log still send each notification once.
 """
 
 import logging
-from datetime import UTC
+from datetime import UTC, datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
@@ -77,6 +77,8 @@ def add_jobs(scheduler: BaseScheduler, deps: Deps, client: WebClient) -> None:
         max_instances=1,
         misfire_grace_time=TICK_MISFIRE_GRACE_SECONDS,
         replace_existing=True,
+        # Tick at once on start, so a restart catches up without waiting a minute.
+        next_run_time=datetime.now(UTC),
     )
     scheduler.add_job(
         sync_members_job,

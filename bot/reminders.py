@@ -97,8 +97,14 @@ def _channel_message(meeting: Meeting, offset_text: str, missing: list[Organisat
     return render
 
 
-def _agenda_file(engine: Engine, meeting: Meeting, now: datetime) -> Callable[[], list[Attachment]]:
+def _agenda_file(
+    engine: Engine, meeting: Meeting, now: datetime, *, wanted: bool
+) -> Callable[[], list[Attachment]]:
+    """The pre-read, built only once the reminder is claimed (it takes a few queries)."""
+
     def attachments() -> list[Attachment]:
+        if not wanted:
+            return []
         with session_scope(engine) as session:
             return [agenda.markdown_attachment(agenda.build(session, now=now, meeting=meeting))]
 
@@ -129,7 +135,7 @@ def meeting_reminders(session: Session, *, now: datetime, settings: Settings) ->
                 grace=grace_for(delta),
                 channel=channel,
                 render=_channel_message(meeting, offset_text, missing[meeting.id or 0], with_agenda),
-                attachments=_agenda_file(engine, meeting, now) if with_agenda else (lambda: []),  # type: ignore[arg-type]
+                attachments=_agenda_file(engine, meeting, now, wanted=with_agenda),
             )
         )
     return due

@@ -38,6 +38,10 @@ Source = Callable[..., list[DueNotification]]
 # Every source of notifications, called as ``source(session, now=..., settings=...)``.
 SOURCES: list[Source] = [reminders.meeting_reminders, reminders.sharing_nudges]
 
+# Kinds whose sources list a notification for its whole grace window: a retry of one of these goes
+# out only if its source still lists it, so a reminder for a meeting that has since been cancelled or
+# moved is dropped instead of retried.
+RECHECKED_KINDS = frozenset({"meeting-reminder", "sharing-nudge"})
 MAX_ATTEMPTS = 5
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
 PROCESSED_REQUEST_RETENTION = timedelta(days=2)
@@ -89,7 +93,7 @@ def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool =
         logger.info("forgot %d Slack request ids older than %s", pruned, PROCESSED_REQUEST_RETENTION)
     for notification in pending:
         _deliver(deps, client, notification, now=now, report=report)
-    _retry_failed(deps, client, now=now, report=report)
+    _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
     return report
 
 
@@ -244,19 +248,28 @@ def _record_failure(
     )
 
 
-def _retry_failed(deps: Deps, client: WebClient, *, now: datetime, report: TickReport) -> None:
+def _retry_failed(
+    deps: Deps, client: WebClient, *, now: datetime, still_due: set[str], report: TickReport
+) -> None:
     with session_scope(deps.engine) as session:
         candidates = log.retry_candidates(session, now=now)
     for row in candidates:
         payload = row.payload or {}
+        reason = None
         if not payload or now > datetime.fromisoformat(payload["expires_at"]):
+            reason = "past its grace"
+        elif row.kind in RECHECKED_KINDS and row.key not in still_due:
+            reason = "no longer due (its meeting was moved or cancelled)"
+        if reason:
+            logger.warning("not retrying %s: %s", row.key, reason)
             with session_scope(deps.engine) as session:
                 log.mark_failed(
                     session,
                     notification_id=row.id or 0,
-                    error=f"{row.last_error}; gave up: past its grace",
+                    error=f"{row.last_error}; gave up: {reason}",
                     next_attempt_at=None,
                 )
+            report.note(f"gave up on {row.key}: {reason}")
             continue
         with session_scope(deps.engine) as session:
             won = log.claim_retry(session, notification_id=row.id or 0, attempts=row.attempts, now=now)

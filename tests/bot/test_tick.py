@@ -171,6 +171,22 @@ def test_not_in_channel_is_logged_retried_on_a_later_tick_and_never_duplicated(
     assert len(posts(slack, CHANNEL)) == 2, "one refused attempt and one delivery"
 
 
+def test_a_failed_reminder_is_not_retried_once_its_meeting_is_cancelled(deps, slack, slack_client):
+    meeting = add_meeting(deps.engine)
+    at = STARTS - timedelta(days=1)
+    slack.fail("chat.postMessage", "not_in_channel")
+    tick(deps, slack_client, now=at)
+    with session_scope(deps.engine) as session:
+        cancelled = session.get(Meeting, meeting.id)
+        cancelled.status = "cancelled"
+        session.add(cancelled)
+    report = tick(deps, slack_client, now=at + timedelta(minutes=3))
+    assert report.sent == [] and "no longer due" in describe(report)
+    [row] = log_rows(deps.engine)
+    assert row.status == "failed" and row.next_attempt_at is None
+    assert len(posts(slack, CHANNEL)) == 1, "only the refused attempt"
+
+
 def test_retries_are_bounded(deps, slack, slack_client):
     add_meeting(deps.engine)
     at = STARTS - timedelta(days=14)
