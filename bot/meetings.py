@@ -41,6 +41,7 @@ SERIES_LENGTH = 4
 SERIES_MONTHS = 3
 DEFAULT_DURATION_MINUTES = 90
 MAX_DURATION_MINUTES = 12 * 60
+MAX_AHEAD = timedelta(days=5 * 366)
 SCHEDULE_USAGE = "`/itwg schedule YYYY-MM-DD HH:MM [timezone] [in-person] [quarterly]`"
 
 
@@ -119,6 +120,8 @@ def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
 def check_future(instant: datetime, *, now: datetime) -> None:
     if instant <= now:
         raise UserError("That time has already passed; give a date and time in the future.")
+    if instant > now + MAX_AHEAD:
+        raise UserError("That is more than five years ahead; give a date within the next five years.")
 
 
 def parse_schedule_args(text: str, *, default_timezone: str, now: datetime) -> MeetingRequest:

@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from slack_sdk.models.blocks import Block
 from sqlmodel import select
 
 from bot import tick as tick_module
@@ -82,6 +83,8 @@ def test_reminders_and_nudges_go_out_once_at_14_days(deps, slack, slack_client):
         "UNICEF" not in reminder["blocks"][1]["text"]["text"]
         and "OHCHR" not in reminder["blocks"][1]["text"]["text"]
     )
+    for post in posts(slack):
+        Block.parse_all(post["blocks"])
     nudged = {p["channel"] for p in posts(slack) if p["channel"] != CHANNEL}
     assert nudged == {"UILOFOCAL", "UUNHCR001", "UUNHCR002"}, "focal points, else everyone; no observer"
     assert len(report.sent) == 4
@@ -95,6 +98,7 @@ def test_seven_day_reminder_carries_the_agenda_file_in_its_thread(deps, slack, s
     tick(deps, slack_client, now=STARTS - timedelta(days=7))
     [reminder] = posts(slack, CHANNEL)
     assert "in 7 days" in reminder["text"]
+    Block.parse_all(reminder["blocks"])
     [markdown] = [u for u in slack.uploads.values() if u["filename"].endswith(".md")]
     assert markdown["channel_id"] == CHANNEL
     assert "# ITWG agenda pre-read" in markdown["content"].decode()

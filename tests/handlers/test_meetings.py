@@ -87,6 +87,7 @@ def test_member_cannot_schedule_and_nothing_is_stored_or_sent(bot):
         ("schedule 2030-03-10 02:30 America/New_York", "does not exist in America/New_York"),
         ("schedule 2030-06-11 14:00 Mars/Olympus", "I don't know the timezone"),
         ("schedule 2029-12-01 10:00", "already passed"),
+        ("schedule 9999-12-31 10:00 quarterly", "five years"),
         ("schedule 2030-06-11 24:10", "not a time of day"),
         ("schedule 11/06/2030 14:00", "YYYY-MM-DD"),
         ("schedule 2030-06-11", "Say when"),
@@ -208,6 +209,7 @@ def test_next_shows_the_number_the_date_for_every_reader_and_who_has_not_shared(
         ilo = organisations.find_by_acronym(session, text="ILO")
         session.add(Initiative(title="Skills", status="ongoing", lead_organisation_id=ilo.id))
     bot.command("next", who="UNHCR")
+    Block.parse_all(bot.replies()[-1]["blocks"])
     text = bot.last_reply_text()
     assert f"#{meeting.id}" in text and f"<!date^{int(meeting.starts_at.timestamp())}^" in text
     missing = text.split("Not shared yet for it")[1]
