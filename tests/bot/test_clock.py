@@ -81,3 +81,38 @@ def test_procfile_runs_the_clock_as_its_own_process():
     procfile = (ROOT / "Procfile").read_text()
     assert "clock: itwg clock" in procfile
     assert "web: itwg serve" in procfile
+
+
+def test_itwg_clock_ticks_at_start_and_sends_what_is_due(engine, database_url, slack):
+    """The real clock process: real time, real scheduler, the local Slack stand-in."""
+    import time as wallclock
+
+    from tests.harness import BOT_TOKEN
+
+    starts = datetime.now(UTC) + timedelta(days=1) - timedelta(minutes=5)
+    with session_scope(engine) as session:
+        session.add(Meeting(uid="clock@test", starts_at=starts, timezone="Europe/Vienna"))
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ITWG_", "DATABASE_URL"))}
+    env = {
+        **base,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database_url,
+        "ITWG_CHANNEL": CHANNEL,
+        "SLACK_API_URL": slack.api_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "clock"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = wallclock.monotonic() + 60
+        while not slack.calls_to("chat.postMessage") and wallclock.monotonic() < deadline:
+            wallclock.sleep(0.2)
+    finally:
+        process.terminate()
+        output = process.communicate(timeout=20)[0].decode()
+    [post] = slack.calls_to("chat.postMessage")
+    assert "in 1 day" in post.params["text"], output
+    assert BOT_TOKEN not in output
+    with session_scope(engine) as session:
+        assert [row.status for row in session.exec(select(Notification))] == ["sent"]

@@ -312,3 +312,28 @@ def test_not_in_channel_keeps_the_meeting_and_tells_the_co_lead(bot):
     bot.command("schedule 2030-06-11 14:00", who="UNODC")
     assert len(stored_meetings(bot)) == 1
     assert "not_in_channel" in bot.last_reply_text()
+
+
+def test_a_long_agenda_stays_within_block_kit_limits_and_the_file_has_everything(bot):
+    with session_scope(bot.deps.engine) as session:
+        ilo = organisations.find_by_acronym(session, text="ILO")
+        for n in range(120):
+            initiative = Initiative(
+                title=f"Initiative {n} " + "x" * 140, status="ongoing", lead_organisation_id=ilo.id
+            )
+            session.add(initiative)
+            session.flush()
+            session.add(InitiativeTag(initiative_id=initiative.id, kind="objective", value="advocacy"))
+            session.add(
+                ActionItem(
+                    title=f"Item {n} " + "y" * 290, owner_organisation_id=ilo.id, due_date=date(2030, 1, 1)
+                )
+            )
+    bot.command("agenda", who="ILO")
+    reply = bot.replies()[-1]
+    Block.parse_all(reply["blocks"])
+    assert len(reply["blocks"]) <= 50
+    assert all(len(b["text"]["text"]) <= 3000 for b in reply["blocks"] if b["type"] == "section")
+    assert "…and 105 more" in bot.last_reply_text() and "…and 108 more" in bot.last_reply_text()
+    [markdown] = [u for u in bot.slack.uploads.values() if u["filename"].endswith(".md")]
+    assert markdown["content"].decode().count("Initiative ") == 120
