@@ -319,14 +319,14 @@ def test_a_long_agenda_stays_within_block_kit_limits_and_the_file_has_everything
         ilo = organisations.find_by_acronym(session, text="ILO")
         for n in range(120):
             initiative = Initiative(
-                title=f"Initiative {n} " + "x" * 140, status="ongoing", lead_organisation_id=ilo.id
+                title=f"Initiative {n} " + "x" * 130, status="ongoing", lead_organisation_id=ilo.id
             )
             session.add(initiative)
             session.flush()
             session.add(InitiativeTag(initiative_id=initiative.id, kind="objective", value="advocacy"))
             session.add(
                 ActionItem(
-                    title=f"Item {n} " + "y" * 290, owner_organisation_id=ilo.id, due_date=date(2030, 1, 1)
+                    title=f"Item {n} " + "y" * 280, owner_organisation_id=ilo.id, due_date=date(2030, 1, 1)
                 )
             )
     bot.command("agenda", who="ILO")
