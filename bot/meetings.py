@@ -305,6 +305,8 @@ def cancel(deps: Deps, *, actor: Actor, meeting_id: int) -> MeetingChange:
     require_co_lead(actor, "cancel meetings")
     with session_scope(deps.engine) as session:
         meeting = _changeable(session, meeting_id)
+        if meeting.starts_at <= deps.now():
+            raise UserError(f"Meeting #{meeting_id} has already started; it can no longer be cancelled.")
         meeting.status = "cancelled"
         meeting.sequence += 1
         meeting.updated_at = deps.now()

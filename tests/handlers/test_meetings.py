@@ -337,3 +337,18 @@ def test_a_long_agenda_stays_within_block_kit_limits_and_the_file_has_everything
     assert "…and 105 more" in bot.last_reply_text() and "…and 108 more" in bot.last_reply_text()
     [markdown] = [u for u in bot.slack.uploads.values() if u["filename"].endswith(".md")]
     assert markdown["content"].decode().count("Initiative ") == 120
+
+
+def test_a_meeting_that_has_started_cannot_be_moved_or_cancelled(bot):
+    with session_scope(bot.deps.engine) as session:
+        held = Meeting(uid="held@test", starts_at=datetime(2030, 1, 10, 9, 0, tzinfo=UTC), timezone="UTC")
+        session.add(held)
+        session.flush()
+        held_id = held.id
+    bot.command(f"cancel {held_id}", who="UNODC")
+    assert "already started" in bot.last_reply_text()
+    bot.command(f"reschedule {held_id} 2030-06-12 14:00", who="UNODC")
+    assert "already started" in bot.last_reply_text()
+    [meeting] = stored_meetings(bot)
+    assert meeting.status == "scheduled" and meeting.sequence == 0
+    assert not bot.slack.calls_to("files.getUploadURLExternal")
