@@ -116,3 +116,24 @@ def test_itwg_clock_ticks_at_start_and_sends_what_is_due(engine, database_url, s
     assert BOT_TOKEN not in output
     with session_scope(engine) as session:
         assert [row.status for row in session.exec(select(Notification))] == ["sent"]
+
+
+def test_itwg_tick_sends_and_a_second_run_at_the_same_moment_sends_nothing(engine, database_url, slack):
+    from tests.harness import BOT_TOKEN
+
+    starts = datetime(2030, 6, 11, 12, 0, tzinfo=UTC)
+    with session_scope(engine) as session:
+        session.add(Meeting(uid="cli-send@test", starts_at=starts, timezone="Europe/Vienna"))
+    env = {
+        "DATABASE_URL": database_url,
+        "ITWG_CHANNEL": CHANNEL,
+        "SLACK_API_URL": slack.api_url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+    }
+    at = (starts - timedelta(days=1)).isoformat()
+    first = _run_itwg("tick", "--at", at, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "sent reminder:cli-send@test:1d:" in first.stdout and "sent 1" in first.stdout
+    second = _run_itwg("tick", "--at", at, env=env)
+    assert "sent 0" in second.stdout
+    assert len(slack.calls_to("chat.postMessage")) == 1

@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from sqlmodel import select
 
@@ -289,3 +291,11 @@ def test_two_clocks_on_one_database_send_each_of_500_notifications_exactly_once(
     rows = log_rows(engine)
     assert len(rows) == SYNTHETIC and {row.status for row in rows} == {"sent"}
     assert sorted(row.attempts for row in rows if attempts[row.key] == 2) == [2] * 50
+
+
+@given(amount=st.integers(min_value=1, max_value=90), unit=st.sampled_from("dhm"))
+def test_no_reminder_can_be_sent_after_its_meeting_starts(amount, unit):
+    from bot.reminders import grace_for, parse_offset
+
+    offset = parse_offset(f"{amount}{unit}")
+    assert grace_for(offset) < offset, "due_at + grace stays before the start"
