@@ -103,10 +103,18 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
-    """What README's run command starts: migrate, then the console or the real thing."""
+    """What README's run command starts: migrate, then the console or the real thing.
+
+    With tokens, the clock runs in a background thread of the same process (a single-machine setup);
+    production runs it as its own ``clock`` process instead (Procfile).
+    """
     if settings.slack_bot_token is None:
         return cmd_console(settings, argparse.Namespace(as_email=args.as_email))
     cmd_migrate(settings, argparse.Namespace(membership=None))
+    if not args.no_clock:
+        from bot.clock import start_background_clock
+
+        start_background_clock(settings)
     if settings.slack_app_token is not None:
         return cmd_socket(settings, args)
     return cmd_serve(settings, argparse.Namespace(host="0.0.0.0", port=None, threads=16))
@@ -127,6 +135,45 @@ def cmd_sync_members(settings: Settings, args: argparse.Namespace) -> int:
         for name in report.unmapped:
             print(f"  {name}")
     return 0
+
+
+def cmd_clock(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.clock import run_clock
+
+    require(settings, "slack_bot_token")
+    run_clock(settings)
+    return 0
+
+
+def cmd_tick(settings: Settings, args: argparse.Namespace) -> int:
+    """One tick as of ``--at``: prints what it sent, or with ``--dry-run`` what it would send."""
+    from bot.deps import Deps
+    from bot.slack_client import make_clock_client
+    from bot.tick import describe, tick
+    from storage.db import make_engine
+
+    if not args.dry_run:
+        require(settings, "slack_bot_token")
+    deps = Deps(settings=settings, engine=make_engine(settings.database_url))
+    client = None if args.dry_run else make_clock_client(settings)
+    try:
+        report = tick(deps, client, now=args.at, dry_run=args.dry_run)
+    finally:
+        deps.engine.dispose()
+    print(describe(report))
+    return 0
+
+
+def _instant(value: str):
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not an ISO 8601 time such as 2030-06-04T12:00Z"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,7 +200,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="migrate, then console (no tokens), Socket Mode or HTTP")
     run.add_argument("--as", dest="as_email", default=DEFAULT_CONSOLE_EMAIL, metavar="EMAIL")
+    run.add_argument("--no-clock", action="store_true", help="do not run the clock in this process")
     run.set_defaults(func=cmd_run)
+
+    clock = sub.add_parser("clock", help="run the clock: a tick every minute (the clock process)")
+    clock.set_defaults(func=cmd_clock)
+
+    tick = sub.add_parser("tick", help="run one tick as of a given time and print what it sent")
+    tick.add_argument("--at", type=_instant, required=True, metavar="ISO8601", help="e.g. 2030-06-04T12:00Z")
+    tick.add_argument("--dry-run", action="store_true", help="print what would be sent; send nothing")
+    tick.set_defaults(func=cmd_tick)
 
     sync = sub.add_parser("sync-members", help="map every member of ITWG_CHANNEL to an organisation")
     sync.set_defaults(func=cmd_sync_members)

@@ -3,10 +3,13 @@
 Runs no scheduler: reminders belong to the single ``clock`` process.
 """
 
-from flask import Flask, jsonify, request
+import hmac
+
+from flask import Flask, Response, abort, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 
+from bot import invites, meetings
 from bot.deps import Deps
 from storage.db import database_answers
 
@@ -30,4 +33,32 @@ def create_web(app: App, deps: Deps) -> Flask:
 
         web.register_blueprint(create_blueprint(deps))
 
+    @web.get("/calendar/<secret>.ics")
+    def calendar_feed(secret: str):
+        """Members' subscribable calendar; the secret in the URL is the only key, so compare it in
+        constant time and answer 404 (not 403) to anyone without it."""
+        expected = deps.settings.secret("itwg_calendar_secret")
+        if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
+            abort(404)
+        listed, emails = meetings.feed_meetings(deps, public=False)
+        feed = invites.build_feed(
+            listed, public=False, organizer_email=deps.settings.itwg_organizer_email, attendee_emails=emails
+        )
+        return _calendar_response(feed)
+
+    @web.get("/registry/meetings.ics")
+    def public_meetings_feed():
+        if not deps.settings.itwg_public_registry:
+            abort(404)
+        listed, _ = meetings.feed_meetings(deps, public=True)
+        return _calendar_response(invites.build_feed(listed, public=True))
+
     return web
+
+
+def _calendar_response(feed: bytes) -> Response:
+    response = Response(feed, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="itwg-meetings.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response

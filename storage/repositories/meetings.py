@@ -27,3 +27,29 @@ def next_scheduled(session: Session, *, now: datetime) -> Meeting | None:
         .limit(1)
     )
     return session.exec(statement).first()
+
+
+def get(session: Session, *, meeting_id: int) -> Meeting | None:
+    return session.get(Meeting, meeting_id)
+
+
+def add(session: Session, *, meeting: Meeting) -> Meeting:
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def starting_between(session: Session, *, start: datetime, end: datetime) -> list[Meeting]:
+    """Scheduled meetings starting in ``[start, end]``: the bounded window the clock looks at."""
+    statement = (
+        select(Meeting)
+        .where(Meeting.status == "scheduled", Meeting.starts_at >= start, Meeting.starts_at <= end)
+        .order_by(Meeting.starts_at)
+    )
+    return list(session.exec(statement))
+
+
+def for_feed(session: Session, *, since: datetime) -> list[Meeting]:
+    """Every meeting (cancelled ones too) starting at or after ``since``, for the calendar feeds."""
+    statement = select(Meeting).where(Meeting.starts_at >= since).order_by(Meeting.starts_at)
+    return list(session.exec(statement))

@@ -1,0 +1,136 @@
+"""The agenda pre-read: what members shared this cycle, by objective, and what is still open.
+
+Rendered twice from the same data: as a Slack message (``agenda.json.j2``) and as a Markdown file
+(``agenda.md.j2``) that people can open before the meeting or paste into minutes.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot import vocabulary
+from bot.cycles import Cycle, current_cycle, sharing_status
+from bot.deps import Deps
+from bot.notifications import Attachment
+from storage.db import session_scope
+from storage.models import ActionItem, Initiative, Meeting, Organisation
+from storage.repositories import agenda as agenda_records
+
+logger = logging.getLogger(__name__)
+
+UNCLASSIFIED = "Not linked to an objective"
+
+
+@dataclass(frozen=True)
+class SharedInitiative:
+    initiative: Initiative
+    organisation: Organisation
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    item: ActionItem
+    organisation: Organisation
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Agenda:
+    meeting: Meeting | None
+    cycle_starts_at: datetime | None
+    by_objective: list[tuple[str, list[SharedInitiative]]]
+    open_items: list[OpenItem]
+    still_to_share: list[Organisation]
+
+    @property
+    def overdue_items(self) -> list[OpenItem]:
+        return [item for item in self.open_items if item.overdue]
+
+    @property
+    def shared_count(self) -> int:
+        return len({s.initiative.id for _, group in self.by_objective for s in group})
+
+
+def build(session: Session, *, now: datetime, meeting: Meeting | None = None) -> Agenda:
+    """The agenda for ``meeting`` (default: the next one), counting sharing since the last meeting."""
+    cycle = current_cycle(session, now=now)
+    if meeting is not None:
+        cycle = Cycle(starts_at=cycle.starts_at, last_meeting=cycle.last_meeting, next_meeting=meeting)
+    shared = agenda_records.initiatives_shared_since(session, since=cycle.starts_at)
+    objectives = agenda_records.objectives_of(session, initiative_ids=[i.id for i, _ in shared if i.id])
+    groups: dict[str, list[SharedInitiative]] = {label: [] for label in vocabulary.OBJECTIVES.values()}
+    groups[UNCLASSIFIED] = []
+    for initiative, organisation in shared:
+        codes = objectives.get(initiative.id or 0) or [None]
+        for code in codes:
+            label = vocabulary.OBJECTIVES.get(code or "", UNCLASSIFIED)
+            groups.setdefault(label, []).append(SharedInitiative(initiative, organisation))
+    today = now.date()
+    items = [
+        OpenItem(item=item, organisation=organisation, overdue=agenda_records.is_overdue(item, today=today))
+        for item, organisation in agenda_records.open_action_items(session)
+    ]
+    missing = [s.organisation for s in sharing_status(session, cycle=cycle) if s.missing]
+    return Agenda(
+        meeting=cycle.next_meeting,
+        cycle_starts_at=cycle.starts_at,
+        by_objective=[(label, group) for label, group in groups.items() if group],
+        open_items=items,
+        still_to_share=missing,
+    )
+
+
+@cache
+def _markdown_environment() -> Environment:
+    # Markdown is not mrkdwn or JSON, so it gets its own environment without their escaping.
+    return Environment(
+        loader=PackageLoader("bot", "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render_markdown(agenda: Agenda) -> str:
+    return _markdown_environment().get_template("agenda.md.j2").render(agenda=agenda)
+
+
+def markdown_attachment(agenda: Agenda) -> Attachment:
+    suffix = f"-meeting-{agenda.meeting.id}" if agenda.meeting else ""
+    return Attachment(
+        filename=f"itwg-agenda{suffix}.md",
+        title="ITWG agenda pre-read",
+        content=render_markdown(agenda),
+    )
+
+
+def current(deps: Deps) -> Agenda:
+    with session_scope(deps.engine) as session:
+        return build(session, now=deps.now())
+
+
+def send_markdown_to(client: WebClient, *, user_id: str, agenda: Agenda) -> bool:
+    """Send the Markdown pre-read to the person's DM (not the channel they typed in, which the bot
+    may not be in and where others did not ask for it). False when Slack refused."""
+    attachment = markdown_attachment(agenda)
+    try:
+        channel = client.conversations_open(users=user_id)["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel,
+            content=attachment.content,
+            filename=attachment.filename,
+            title=attachment.title,
+            initial_comment="The agenda pre-read as a Markdown file.",
+        )
+    except SlackApiError as error:
+        logger.warning("could not send the agenda file to %s: %s", user_id, error.response.get("error"))
+        return False
+    return True

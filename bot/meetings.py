@@ -1,0 +1,450 @@
+"""Scheduling the working group's meetings: the rules for when, who may, and what a series is.
+
+Meetings are stored in UTC with the IANA timezone they were scheduled in, so a meeting at 10:00 in
+Vienna stays at 10:00 in Vienna across a DST change. Local times that do not exist (the hour skipped
+when clocks go forward) are refused rather than silently shifted; times that happen twice (the hour
+repeated when clocks go back) mean the first of the two.
+
+A quarterly series is four meetings three months apart on the same weekday of the month (e.g. the
+second Tuesday), at the same local time. Keeping the weekday rather than the day of the month avoids
+the drift of days 29–31, which short months do not have, and keeps a meeting off weekends. A start in
+the fifth week of a month (e.g. the fifth Thursday) continues as the last such weekday.
+"""
+
+import calendar
+import logging
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import invites
+from bot.actor import Actor
+from bot.cycles import current_cycle, sharing_status
+from bot.deps import Deps
+from bot.errors import FieldErrors, UserError
+from bot.rendering import render_message
+from storage.db import session_scope
+from storage.models import Meeting, Organisation, utcnow
+from storage.repositories import audit, recipients
+from storage.repositories import meetings as meeting_records
+
+logger = logging.getLogger(__name__)
+
+DATE_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+TIME_FORM = re.compile(r"^\d{1,2}:\d{2}$")
+SERIES_LENGTH = 4
+SERIES_MONTHS = 3
+DEFAULT_DURATION_MINUTES = 90
+MAX_DURATION_MINUTES = 12 * 60
+MAX_AHEAD = timedelta(days=5 * 366)
+SCHEDULE_USAGE = "`/itwg schedule YYYY-MM-DD HH:MM [timezone] [in-person] [quarterly]`"
+
+
+@dataclass(frozen=True)
+class MeetingRequest:
+    """What a co-lead asked for, parsed and checked, before anything is stored."""
+
+    starts_at: datetime
+    timezone: str
+    duration_minutes: int = DEFAULT_DURATION_MINUTES
+    in_person: bool = False
+    location: str | None = None
+    quarterly: bool = False
+
+
+@dataclass(frozen=True)
+class MeetingChange:
+    """One scheduling change, as the channel is told about it and as the invites carry it."""
+
+    kind: str  # "scheduled", "rescheduled" or "cancelled"
+    meetings: list[Meeting]
+    previous_starts_at: datetime | None = None
+    actor_slack_id: str = ""
+    attendee_emails: list[str] = field(default_factory=list)
+
+
+# -- parsing ---------------------------------------------------------------------------------------
+
+
+def zone_named(name: str) -> ZoneInfo:
+    try:
+        if "/" not in name and name.upper() != "UTC":
+            raise ZoneInfoNotFoundError(name)
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UserError(
+            f"I don't know the timezone “{name}”. Use an IANA name such as Europe/Vienna, "
+            "America/New_York or UTC."
+        ) from None
+
+
+def parse_day(text: str) -> date:
+    if not DATE_FORM.match(text):
+        raise UserError(f"“{text}” is not a date like 2030-03-14 (YYYY-MM-DD).")
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{text} is not a date that exists; check the month and day.") from None
+
+
+def parse_clock_time(text: str) -> time:
+    if not TIME_FORM.match(text):
+        raise UserError(f"“{text}” is not a time like 14:00 (HH:MM, 24-hour).")
+    hours, minutes = (int(part) for part in text.split(":"))
+    if hours > 23 or minutes > 59:
+        raise UserError(f"{text} is not a time of day; use 00:00 to 23:59.")
+    return time(hours, minutes)
+
+
+def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """The UTC instant of a wall-clock time, refusing times a DST change skips.
+
+    zoneinfo accepts a skipped time and quietly gives it an offset; converting to UTC and back then
+    lands on a different wall-clock time, which is how a gap shows itself.
+    """
+    local = datetime.combine(day, at, tzinfo=zone)
+    instant = local.astimezone(UTC)
+    if instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise UserError(
+            f"{day.isoformat()} {at.strftime('%H:%M')} does not exist in {zone.key}: clocks skip that "
+            "hour for daylight saving time. Pick a time outside the skipped hour."
+        )
+    return instant
+
+
+def check_future(instant: datetime, *, now: datetime) -> None:
+    if instant <= now:
+        raise UserError("That time has already passed; give a date and time in the future.")
+    if instant > now + MAX_AHEAD:
+        raise UserError("That is more than five years ahead; give a date within the next five years.")
+
+
+def parse_schedule_args(text: str, *, default_timezone: str, now: datetime) -> MeetingRequest:
+    """``YYYY-MM-DD HH:MM [timezone] [in-person] [quarterly]`` in any order after date and time."""
+    words = text.split()
+    if len(words) < 2:
+        raise UserError(f"Say when, e.g. {SCHEDULE_USAGE}, or use `/itwg schedule` alone for a form.")
+    day, at = parse_day(words[0]), parse_clock_time(words[1])
+    timezone_name, in_person, quarterly = default_timezone, False, False
+    for word in words[2:]:
+        flag = word.lower()
+        if flag in ("in-person", "inperson", "in_person"):
+            in_person = True
+        elif flag == "quarterly":
+            quarterly = True
+        else:
+            timezone_name = zone_named(word).key
+    zone = zone_named(timezone_name)
+    starts_at = local_instant(day, at, zone)
+    check_future(starts_at, now=now)
+    return MeetingRequest(starts_at=starts_at, timezone=zone.key, in_person=in_person, quarterly=quarterly)
+
+
+def parse_reschedule(deps: Deps, text: str) -> tuple[int, datetime, str]:
+    """``N YYYY-MM-DD HH:MM [timezone]``; without a timezone the meeting's own one is meant."""
+    words = text.split()
+    usage = "`/itwg reschedule N YYYY-MM-DD HH:MM [timezone]`, e.g. `/itwg reschedule 3 2030-06-12 14:00`"
+    if len(words) not in (3, 4):
+        raise UserError(f"Use {usage}.")
+    meeting_id = parse_meeting_id(words[0])
+    day, at = parse_day(words[1]), parse_clock_time(words[2])
+    if len(words) == 4:
+        zone = zone_named(words[3])
+    else:
+        with session_scope(deps.engine) as session:
+            zone = ZoneInfo(_changeable(session, meeting_id).timezone)
+    starts_at = local_instant(day, at, zone)
+    check_future(starts_at, now=deps.now())
+    return meeting_id, starts_at, zone.key
+
+
+def parse_meeting_id(text: str) -> int:
+    cleaned = text.strip().removeprefix("#")
+    if not cleaned.isdigit():
+        raise UserError(f"“{text}” is not a meeting number; `/itwg next` shows it as #N.")
+    return int(cleaned)
+
+
+def parse_duration(text: str) -> int:
+    cleaned = text.strip().lower().removesuffix("min").removesuffix("m").strip()
+    if not cleaned.isdigit() or not 15 <= int(cleaned) <= MAX_DURATION_MINUTES:
+        raise UserError("Give the duration in minutes, between 15 and 720, e.g. 90.")
+    return int(cleaned)
+
+
+# -- series ----------------------------------------------------------------------------------------
+
+
+def add_months_same_weekday(day: date, months: int) -> date:
+    """The same weekday-of-month ``months`` later (2nd Tuesday → 2nd Tuesday; 5th → last)."""
+    week = (day.day - 1) // 7  # 0-based: which occurrence of that weekday in its month
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    first_weekday, days_in_month = calendar.monthrange(year, month)
+    first = 1 + (day.weekday() - first_weekday) % 7
+    candidate = first + 7 * week
+    while candidate > days_in_month:
+        candidate -= 7
+    return date(year, month, candidate)
+
+
+def occurrences(request: MeetingRequest) -> list[datetime]:
+    if not request.quarterly:
+        return [request.starts_at]
+    zone = ZoneInfo(request.timezone)
+    local = request.starts_at.astimezone(zone)
+    return [
+        local_instant(add_months_same_weekday(local.date(), SERIES_MONTHS * n), local.time(), zone)
+        for n in range(SERIES_LENGTH)
+    ]
+
+
+# -- changes ---------------------------------------------------------------------------------------
+
+
+def require_co_lead(actor: Actor, what: str) -> None:
+    if not actor.is_co_lead:
+        raise UserError(f"Only the co-leads (UNODC and WHO) can {what}.")
+
+
+def new_uid() -> str:
+    return f"{uuid.uuid4()}@itwg-bot"
+
+
+def schedule(deps: Deps, *, actor: Actor, request: MeetingRequest) -> MeetingChange:
+    """Store one meeting, or a quarterly series of four, each with its own id and UID."""
+    require_co_lead(actor, "schedule meetings")
+    check_future(request.starts_at, now=deps.now())
+    starts = occurrences(request)
+    series_uid = new_uid() if request.quarterly else None
+    now = deps.now()
+    with session_scope(deps.engine) as session:
+        created = []
+        for starts_at in starts:
+            meeting = meeting_records.add(
+                session,
+                meeting=Meeting(
+                    uid=new_uid(),
+                    series_uid=series_uid,
+                    starts_at=starts_at,
+                    timezone=request.timezone,
+                    duration_minutes=request.duration_minutes,
+                    in_person=request.in_person,
+                    location=request.location,
+                    created_by_person_id=actor.person_id,
+                    created_at=now,
+                    updated_at=now,
+                ),
+            )
+            audit.record(
+                session,
+                actor=actor.slack_user_id,
+                actor_person_id=actor.person_id,
+                action="meeting.schedule",
+                entity="meeting",
+                entity_id=meeting.id,
+                details={"starts_at": starts_at.isoformat(), "timezone": request.timezone},
+            )
+            created.append(meeting)
+        emails = recipients.attendee_emails(session)
+    return MeetingChange(
+        kind="scheduled", meetings=created, actor_slack_id=actor.slack_user_id, attendee_emails=emails
+    )
+
+
+def _changeable(session, meeting_id: int) -> Meeting:
+    meeting = meeting_records.get(session, meeting_id=meeting_id)
+    if meeting is None:
+        raise UserError(f"There is no meeting #{meeting_id}; `/itwg next` shows the next one's number.")
+    if meeting.status == "cancelled":
+        raise UserError(f"Meeting #{meeting_id} was cancelled; schedule a new one instead.")
+    return meeting
+
+
+def reschedule(
+    deps: Deps, *, actor: Actor, meeting_id: int, starts_at: datetime, timezone: str
+) -> MeetingChange:
+    """Move one meeting; its UID stays and its SEQUENCE rises, so calendars move the entry."""
+    require_co_lead(actor, "reschedule meetings")
+    check_future(starts_at, now=deps.now())
+    with session_scope(deps.engine) as session:
+        meeting = _changeable(session, meeting_id)
+        previous = meeting.starts_at
+        if previous <= deps.now():
+            raise UserError(f"Meeting #{meeting_id} has already started; schedule a new one instead.")
+        meeting.starts_at = starts_at
+        meeting.timezone = timezone
+        meeting.sequence += 1
+        meeting.updated_at = deps.now()
+        session.add(meeting)
+        audit.record(
+            session,
+            actor=actor.slack_user_id,
+            actor_person_id=actor.person_id,
+            action="meeting.reschedule",
+            entity="meeting",
+            entity_id=meeting.id,
+            details={"from": previous.isoformat(), "to": starts_at.isoformat(), "timezone": timezone},
+        )
+        emails = recipients.attendee_emails(session)
+    return MeetingChange(
+        kind="rescheduled",
+        meetings=[meeting],
+        previous_starts_at=previous,
+        actor_slack_id=actor.slack_user_id,
+        attendee_emails=emails,
+    )
+
+
+def cancel(deps: Deps, *, actor: Actor, meeting_id: int) -> MeetingChange:
+    require_co_lead(actor, "cancel meetings")
+    with session_scope(deps.engine) as session:
+        meeting = _changeable(session, meeting_id)
+        if meeting.starts_at <= deps.now():
+            raise UserError(f"Meeting #{meeting_id} has already started; it can no longer be cancelled.")
+        meeting.status = "cancelled"
+        meeting.sequence += 1
+        meeting.updated_at = deps.now()
+        session.add(meeting)
+        audit.record(
+            session,
+            actor=actor.slack_user_id,
+            actor_person_id=actor.person_id,
+            action="meeting.cancel",
+            entity="meeting",
+            entity_id=meeting.id,
+            details={"starts_at": meeting.starts_at.isoformat()},
+        )
+        emails = recipients.attendee_emails(session)
+    return MeetingChange(
+        kind="cancelled", meetings=[meeting], actor_slack_id=actor.slack_user_id, attendee_emails=emails
+    )
+
+
+def local_label(meeting: Meeting) -> str:
+    """The meeting's own wall-clock time, e.g. ``Tue 11 Jun 2030, 14:00 Europe/Vienna``."""
+    local = meeting.starts_at.astimezone(ZoneInfo(meeting.timezone))
+    return f"{local:%a %d %b %Y, %H:%M} {meeting.timezone}"
+
+
+def notice(change: MeetingChange, *, problem: str | None = None, channel: str | None = None) -> dict:
+    """The plain-language announcement of a change: ``text`` goes with the invite file in the
+    channel; ``blocks`` answer the co-lead, with whether the invite went out."""
+    return render_message(
+        f"meeting_{change.kind}.json.j2",
+        change=change,
+        meetings=change.meetings,
+        local=local_label,
+        problem=problem,
+        channel=channel,
+    )
+
+
+def announce(deps: Deps, client: WebClient, change: MeetingChange) -> str | None:
+    """Upload the invites to the working group's channel with the notice as the comment.
+
+    Returns a short problem description when Slack refused (e.g. the bot is not in the channel);
+    the change itself is already stored, so the co-lead is told rather than the change undone.
+    """
+    channel = deps.settings.itwg_channel
+    if not channel:
+        return "ITWG_CHANNEL is not set, so no invite was posted."
+    uploads = [
+        {
+            "content": invites.build_invite(
+                [meeting],
+                organizer_email=deps.settings.itwg_organizer_email,
+                attendee_emails=change.attendee_emails,
+                stamp=meeting.updated_at or utcnow(),
+            ),
+            "filename": invites.invite_filename(meeting),
+            "title": f"Calendar invite: ITWG meeting #{meeting.id}",
+        }
+        for meeting in change.meetings
+    ]
+    try:
+        client.files_upload_v2(channel=channel, file_uploads=uploads, initial_comment=notice(change)["text"])
+    except SlackApiError as error:
+        code = error.response.get("error", "unknown_error")
+        logger.error("posting the %s invite to %s failed: %s", change.kind, channel, code)
+        return f"Slack refused the invite upload ({code}); make sure the bot is in the channel."
+    return None
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NextMeeting:
+    meeting: Meeting | None
+    still_to_share: list[Organisation]
+
+
+def next_meeting(deps: Deps) -> NextMeeting:
+    with session_scope(deps.engine) as session:
+        cycle = current_cycle(session, now=deps.now())
+        missing = [s.organisation for s in sharing_status(session, cycle=cycle) if s.missing]
+    return NextMeeting(meeting=cycle.next_meeting, still_to_share=missing)
+
+
+def feed_meetings(deps: Deps, *, public: bool) -> tuple[list[Meeting], list[str]]:
+    """Meetings from a year ago onward, and (for members' feed) who is invited."""
+    with session_scope(deps.engine) as session:
+        meetings = meeting_records.for_feed(session, since=deps.now() - timedelta(days=366))
+        emails = [] if public else recipients.attendee_emails(session)
+    return meetings, emails
+
+
+# -- the scheduling form ---------------------------------------------------------------------------
+
+
+def request_from_form(
+    *,
+    day: str | None,
+    at: str | None,
+    timezone: str | None,
+    duration: str | None,
+    location: str | None,
+    in_person: bool,
+    quarterly: bool,
+    now: datetime,
+) -> MeetingRequest:
+    """Check the modal's fields, reporting every problem against the field it belongs to."""
+    errors: dict[str, str] = {}
+
+    def check(block_id: str, parse, value):
+        try:
+            return parse(value)
+        except UserError as error:
+            errors[block_id] = str(error)
+            return None
+
+    parsed_day = check("date", lambda v: parse_day(v or ""), day)
+    parsed_time = check("time", lambda v: parse_clock_time(v or ""), at)
+    zone = check("timezone", lambda v: zone_named((v or "").strip()), timezone)
+    minutes = check("duration", lambda v: parse_duration(v or str(DEFAULT_DURATION_MINUTES)), duration)
+    where = (location or "").strip() or None
+    if where and len(where) > 500:
+        errors["location"] = "Keep the link or venue under 500 characters."
+    if parsed_day and parsed_time and zone and not errors.keys() & {"date", "time"}:
+        try:
+            starts_at = local_instant(parsed_day, parsed_time, zone)
+            check_future(starts_at, now=now)
+        except UserError as error:
+            errors["time"] = str(error)
+    if errors:
+        raise FieldErrors(errors)
+    assert parsed_day and parsed_time and zone and minutes
+    return MeetingRequest(
+        starts_at=local_instant(parsed_day, parsed_time, zone),
+        timezone=zone.key,
+        duration_minutes=minutes,
+        in_person=in_person,
+        location=where,
+        quarterly=quarterly,
+    )

@@ -1,0 +1,297 @@
+"""One tick of the clock: send whatever is due at ``now``, each notification at most once.
+
+1. Every source in ``SOURCES`` lists what is due around ``now`` (a bounded window, a few queries).
+2. Keys already in the notification log are dropped with one query.
+3. Each remaining key is claimed by INSERTing it (unique) in its own short transaction *before*
+   anything is sent: of two clocks, a restart or a late retry, only one insert succeeds.
+   Something past ``due_at + grace`` is claimed as ``skipped`` and never sent late.
+4. The message is rendered, stored with the claim (so a retry resends exactly it), sent, and marked
+   ``sent``. A Slack error marks it ``failed`` with ``next_attempt_at``; later ticks retry it, each
+   retry claimed by a conditional UPDATE only one clock can win, until ``MAX_ATTEMPTS`` or its grace
+   runs out. A message posted whose attachment failed is not posted again on retry.
+
+A crash between claim and send leaves the row ``claimed``: that notification is not sent, which the
+log shows, rather than risk sending it twice.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
+
+from bot import action_followup, reminders
+from bot.deps import Deps
+from bot.notifications import DueNotification
+from bot.settings import Settings
+from storage.db import session_scope
+from storage.repositories import notifications as log
+
+logger = logging.getLogger(__name__)
+
+Source = Callable[..., list[DueNotification]]
+
+# Every source of notifications, called as ``source(session, now=..., settings=...)``.
+SOURCES: list[Source] = [
+    reminders.meeting_reminders,
+    reminders.sharing_nudges,
+    action_followup.due_action_followups,
+]
+
+# Kinds whose sources list a notification for its whole grace window: a retry of one of these goes
+# out only if its source still lists it, so a reminder for a meeting that has since been cancelled or
+# moved is dropped instead of retried.
+RECHECKED_KINDS = frozenset(
+    {"meeting-reminder", "sharing-nudge", action_followup.DUE_SOON, action_followup.OVERDUE}
+)
+MAX_ATTEMPTS = 5
+RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
+PROCESSED_REQUEST_RETENTION = timedelta(days=2)
+
+
+@dataclass
+class TickReport:
+    now: datetime
+    dry_run: bool = False
+    sent: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    lost_race: list[str] = field(default_factory=list)
+    would_send: list[str] = field(default_factory=list)
+    would_skip: list[str] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+
+    def note(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def collect(session: Session, *, now: datetime, settings: Settings) -> list[DueNotification]:
+    """Everything every source says is due, once per key, whatever a source's trouble."""
+    due: dict[str, DueNotification] = {}
+    for source in SOURCES:
+        try:
+            found = source(session, now=now, settings=settings)
+        except Exception:
+            logger.exception("notification source %s failed; the others still run", source.__name__)
+            continue
+        for notification in found:
+            due.setdefault(notification.key, notification)
+    return list(due.values())
+
+
+def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool = False) -> TickReport:
+    report = TickReport(now=now, dry_run=dry_run)
+    with session_scope(deps.engine) as session:
+        due = collect(session, now=now, settings=deps.settings)
+        already = log.claimed_keys(session, keys=[n.key for n in due])
+    pending = sorted((n for n in due if n.key not in already), key=lambda n: (n.due_at, n.key))
+    if dry_run:
+        _preview(pending, now=now, report=report)
+        return report
+    assert client is not None, "a tick that sends needs a Slack client"
+    with session_scope(deps.engine) as session:
+        pruned = log.prune_processed_requests(session, before=now - PROCESSED_REQUEST_RETENTION)
+    if pruned:
+        logger.info("forgot %d Slack request ids older than %s", pruned, PROCESSED_REQUEST_RETENTION)
+    for notification in pending:
+        _deliver(deps, client, notification, now=now, report=report)
+    _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
+    return report
+
+
+def _preview(pending: list[DueNotification], *, now: datetime, report: TickReport) -> None:
+    for notification in pending:
+        if now > notification.due_at + notification.grace:
+            report.would_skip.append(notification.key)
+            report.note(f"would skip (past its grace) {notification.key}")
+            continue
+        report.would_send.append(notification.key)
+        message = notification.render()
+        files = [a.filename for a in notification.attachments()]
+        attached = f" + {', '.join(files)}" if files else ""
+        report.note(f"would send {notification.key} to {notification.channel}{attached}: {message['text']}")
+
+
+def _deliver(
+    deps: Deps, client: WebClient, notification: DueNotification, *, now: datetime, report: TickReport
+) -> None:
+    late = now > notification.due_at + notification.grace
+    with session_scope(deps.engine) as session:
+        row = log.claim(
+            session,
+            key=notification.key,
+            kind=notification.kind,
+            due_at=notification.due_at,
+            now=now,
+            status="skipped" if late else "claimed",
+            last_error="past its grace when the clock reached it" if late else None,
+        )
+    if row is None:
+        report.lost_race.append(notification.key)
+        return
+    if late:
+        logger.warning(
+            "skipped %s: due %s, grace %s, now %s",
+            notification.key,
+            notification.due_at,
+            notification.grace,
+            now,
+        )
+        report.skipped.append(notification.key)
+        report.note(f"skipped (past its grace) {notification.key}")
+        return
+    try:
+        message = notification.render()
+        payload: dict[str, Any] = {
+            "channel": notification.channel,
+            "message": message,
+            "attachments": [
+                {"filename": a.filename, "title": a.title, "content": a.content}
+                for a in notification.attachments()
+            ],
+            "expires_at": (notification.due_at + notification.grace).isoformat(),
+        }
+    except Exception as error:
+        logger.exception("could not render %s; it will not be retried", notification.key)
+        with session_scope(deps.engine) as session:
+            log.mark_failed(
+                session, notification_id=row.id or 0, error=f"render: {error}", next_attempt_at=None
+            )
+        report.failed.append(notification.key)
+        return
+    with session_scope(deps.engine) as session:
+        log.save_payload(session, notification_id=row.id or 0, payload=payload)
+    _send(deps, client, row.id or 0, notification.key, payload, attempts=1, now=now, report=report)
+
+
+def _send(
+    deps: Deps,
+    client: WebClient,
+    notification_id: int,
+    key: str,
+    payload: dict[str, Any],
+    *,
+    attempts: int,
+    now: datetime,
+    report: TickReport,
+) -> None:
+    try:
+        if not payload.get("message_ts"):
+            response = client.chat_postMessage(channel=payload["channel"], **payload["message"])
+            payload = {**payload, "message_ts": response["ts"], "posted_in": response["channel"]}
+            with session_scope(deps.engine) as session:
+                log.save_payload(session, notification_id=notification_id, payload=payload)
+        if payload["attachments"]:
+            client.files_upload_v2(
+                channel=payload["posted_in"],
+                thread_ts=payload["message_ts"],
+                file_uploads=[
+                    {"content": a["content"], "filename": a["filename"], "title": a["title"]}
+                    for a in payload["attachments"]
+                ],
+            )
+    except Exception as error:
+        _record_failure(deps, notification_id, key, payload, error, attempts=attempts, now=now, report=report)
+        return
+    with session_scope(deps.engine) as session:
+        log.mark_sent(session, notification_id=notification_id, now=now)
+    report.sent.append(key)
+    report.note(f"sent {key} to {payload['channel']}: {payload['message'].get('text', '')}")
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error") or error)
+    return f"{type(error).__name__}: {error}"
+
+
+def _record_failure(
+    deps: Deps,
+    notification_id: int,
+    key: str,
+    payload: dict[str, Any],
+    error: Exception,
+    *,
+    attempts: int,
+    now: datetime,
+    report: TickReport,
+) -> None:
+    reason = _describe(error)
+    retry_at = now + RETRY_DELAYS[min(attempts - 1, len(RETRY_DELAYS) - 1)]
+    expires_at = datetime.fromisoformat(payload["expires_at"])
+    if attempts >= MAX_ATTEMPTS or retry_at > expires_at:
+        retry_at_or_none = None
+        logger.error(
+            "giving up on %s to %s after %d attempt(s): %s%s",
+            key,
+            payload["channel"],
+            attempts,
+            reason,
+            " (is the bot in that channel? invite it)" if reason == "not_in_channel" else "",
+        )
+    else:
+        retry_at_or_none = retry_at
+        logger.error(
+            "sending %s to %s failed (attempt %d): %s; retrying at %s%s",
+            key,
+            payload["channel"],
+            attempts,
+            reason,
+            retry_at.isoformat(),
+            " (is the bot in that channel? invite it)" if reason == "not_in_channel" else "",
+        )
+    with session_scope(deps.engine) as session:
+        log.mark_failed(
+            session, notification_id=notification_id, error=reason, next_attempt_at=retry_at_or_none
+        )
+    report.failed.append(key)
+    report.note(
+        f"failed {key}: {reason}" + (f"; retry at {retry_at.isoformat()}" if retry_at_or_none else "")
+    )
+
+
+def _retry_failed(
+    deps: Deps, client: WebClient, *, now: datetime, still_due: set[str], report: TickReport
+) -> None:
+    with session_scope(deps.engine) as session:
+        candidates = log.retry_candidates(session, now=now)
+    for row in candidates:
+        payload = row.payload or {}
+        reason = None
+        if not payload or now > datetime.fromisoformat(payload["expires_at"]):
+            reason = "past its grace"
+        elif row.kind in RECHECKED_KINDS and row.key not in still_due:
+            reason = "no longer due (its meeting was moved or cancelled)"
+        if reason:
+            logger.warning("not retrying %s: %s", row.key, reason)
+            with session_scope(deps.engine) as session:
+                log.mark_failed(
+                    session,
+                    notification_id=row.id or 0,
+                    error=f"{row.last_error}; gave up: {reason}",
+                    next_attempt_at=None,
+                )
+            report.note(f"gave up on {row.key}: {reason}")
+            continue
+        with session_scope(deps.engine) as session:
+            won = log.claim_retry(session, notification_id=row.id or 0, attempts=row.attempts, now=now)
+        if not won:
+            report.lost_race.append(row.key)
+            continue
+        _send(deps, client, row.id or 0, row.key, payload, attempts=row.attempts + 1, now=now, report=report)
+
+
+def describe(report: TickReport) -> str:
+    """What ``itwg tick`` prints: one line per notification, then a summary."""
+    verb = "would send" if report.dry_run else "sent"
+    count = len(report.would_send) if report.dry_run else len(report.sent)
+    summary = f"tick at {report.now.isoformat()}: {verb} {count}"
+    if report.dry_run:
+        summary += f", would skip {len(report.would_skip)}"
+    else:
+        summary += f", skipped {len(report.skipped)}, failed {len(report.failed)}"
+    return "\n".join([*report.lines, summary])

@@ -1,0 +1,58 @@
+"""The scheduling modal's submission: check every field, store, close the modal, then announce."""
+
+import logging
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import identity, meetings
+from bot.deps import Deps
+from bot.errors import FieldErrors, UserError
+
+logger = logging.getLogger(__name__)
+
+
+def _value(values: dict, block_id: str) -> dict:
+    return values.get(block_id, {}).get("value", {})
+
+
+def submit_schedule(ack: Ack, body: dict, client: WebClient, context) -> None:
+    deps: Deps = context["deps"]
+    values = body["view"]["state"]["values"]
+    options = {o["value"] for o in _value(values, "options").get("selected_options") or []}
+    try:
+        request = meetings.request_from_form(
+            day=_value(values, "date").get("selected_date"),
+            at=_value(values, "time").get("selected_time"),
+            timezone=_value(values, "timezone").get("value"),
+            duration=_value(values, "duration").get("value"),
+            location=_value(values, "location").get("value"),
+            in_person="in_person" in options,
+            quarterly="quarterly" in options,
+            now=deps.now(),
+        )
+        user = body["user"]
+        actor = identity.resolve(deps, client, slack_user_id=user["id"], team_id=user.get("team_id"))
+        change = meetings.schedule(deps, actor=actor, request=request)
+    except FieldErrors as error:
+        ack(response_action="errors", errors=error.errors)
+        return
+    except UserError as error:
+        ack(response_action="errors", errors={"date": str(error)})
+        return
+    ack()
+    problem = meetings.announce(deps, client, change)
+    reply = meetings.notice(change, problem=problem, channel=deps.settings.itwg_channel)
+    where = body["view"].get("private_metadata") or ""
+    try:
+        if where:
+            client.chat_postEphemeral(channel=where, user=body["user"]["id"], **reply)
+        else:
+            client.chat_postMessage(channel=body["user"]["id"], **reply)
+    except SlackApiError as error:
+        logger.warning("could not confirm the scheduled meeting: %s", error.response.get("error"))
+
+
+def register(app: App) -> None:
+    app.view("meeting_schedule")(submit_schedule)
