@@ -2,6 +2,8 @@
 
 from slack_bolt import App
 
+from handlers.actions import opportunities
+
 
 def register(app: App) -> None:
-    return None
+    opportunities.register(app)

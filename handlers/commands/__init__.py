@@ -2,12 +2,12 @@
 
 from slack_bolt import App
 
-from handlers.commands import help, membership
+from handlers.commands import digest, help, membership
 from handlers.commands.itwg import itwg_command
 from handlers.commands.registry import Subcommand
 
 # The order here is the order of `/itwg help`.
-SUBCOMMAND_MODULES = (membership, help)
+SUBCOMMAND_MODULES = (membership, digest, help)
 
 
 def catalogue() -> list[Subcommand]:
