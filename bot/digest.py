@@ -88,7 +88,9 @@ class Digest:
     @property
     def shared_count(self) -> int:
         """Organisations that shared this cycle, out of ``counted_organisations`` (observer apart)."""
-        return sum(1 for line in self.organisations if line.sharing.shared > 0 and not line.sharing.is_observer)
+        return sum(
+            1 for line in self.organisations if line.sharing.shared > 0 and not line.sharing.is_observer
+        )
 
     @property
     def counted_organisations(self) -> int:
