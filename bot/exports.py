@@ -31,7 +31,6 @@ from storage.repositories import exports as repository
 from storage.repositories.exports import ActionItemRecord, InitiativeRecord
 
 SLACK_FORMATS = ("csv", "json", "ics")
-FILE_FORMATS = ("csv", "json", "md")
 LIST_SEPARATOR = "; "
 CSV_BOM = "\ufeff"
 CSV_COLUMNS = (
