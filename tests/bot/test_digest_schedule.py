@@ -23,7 +23,10 @@ def _due(deps, now):
         return due_digests(session, now=now, settings=deps.settings)
 
 
-def _subscribe(bot, text, who="UNODC", at=utc(2030, 3, 20, 12)):
+SUBSCRIBED_AT = utc(2030, 3, 20, 12)
+
+
+def _subscribe(bot, text, who="UNODC", at=SUBSCRIBED_AT):
     bot.clock.set(at)
     bot.command(f"digest subscribe {text}", who=who)
     return bot.last_reply_text()
