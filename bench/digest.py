@@ -12,7 +12,7 @@ population read every initiative.
 
     python bench/digest.py            # 1,000 / 50,000 then 10,000 / 500,000 (a few minutes)
     python bench/digest.py --quick    # 200 / 5,000 then 2,000 / 50,000 (well under a minute)
-    DATABASE_URL=postgresql://… python bench/digest.py   # a scratch PostgreSQL database (emptied)
+    python bench/digest.py --database-url postgresql://…/scratch   # PostgreSQL (the database is emptied)
 """
 
 import argparse
@@ -49,8 +49,9 @@ COUNTRIES = tuple(f"C{n:02d}" for n in range(40))
 BATCH = 5_000
 
 
-def _organisations(engine: Engine) -> list[int]:
-    """The working group's organisations, topped up to 20 with stand-ins."""
+def prepare(engine: Engine) -> list[tuple[int, int]]:
+    """The working group's organisations topped up to 20 with stand-ins, a person in each, and a
+    meeting held 40 days ago and one in 50 days. Returns (organisation id, person id) pairs."""
     membership.load(engine)
     with session_scope(engine) as session:
         ids = list(session.exec(select(Organisation.id).order_by(Organisation.id)))
@@ -80,10 +81,18 @@ def _insert(engine: Engine, table, rows: list[dict]) -> None:
             connection.execute(insert(table), rows[start : start + BATCH])
 
 
-def populate(engine: Engine, *, initiatives: int, action_items: int, seed: int = 7) -> None:
-    """Bulk-insert ``initiatives`` (with tags) and ``action_items`` spread over a growing history."""
+def populate(
+    engine: Engine,
+    organisations: list[tuple[int, int]],
+    *,
+    initiatives: int,
+    action_items: int,
+    first_id: int = 1,
+    seed: int = 7,
+) -> None:
+    """Bulk-insert ``initiatives`` (with tags, ids from ``first_id``) and ``action_items`` spread over
+    a history that grows with their number."""
     rng = random.Random(seed)
-    organisations = _organisations(engine)
     active_total = ORGANISATIONS * ACTIVE_PER_ORGANISATION
     history_days = max(initiatives // 2, 60)
     initiative_rows, tag_rows = [], []
@@ -98,7 +107,7 @@ def populate(engine: Engine, *, initiatives: int, action_items: int, seed: int =
         touched = min(created + timedelta(days=rng.randint(0, 400)), NOW) if current else created
         initiative_rows.append(
             {
-                "id": n + 1,
+                "id": first_id + n,
                 "title": f"Initiative {n}",
                 "summary": "",
                 "status": status,
@@ -119,7 +128,7 @@ def populate(engine: Engine, *, initiatives: int, action_items: int, seed: int =
         tags |= {("country", rng.choice(COUNTRIES))}
         if rng.random() < 0.3:
             tags.add(("region", rng.choice(REGIONS)))
-        tag_rows += [{"initiative_id": n + 1, "kind": kind, "value": value} for kind, value in tags]
+        tag_rows += [{"initiative_id": first_id + n, "kind": kind, "value": value} for kind, value in tags]
     _insert(engine, Initiative, initiative_rows)
     _insert(engine, InitiativeTag, tag_rows)
 
@@ -195,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             initiatives, actions = base_initiatives * factor, base_actions * factor
             engine = _fresh_engine(args.database_url, Path(directory), f"bench{factor}")
             started = time.perf_counter()
-            populate(engine, initiatives=initiatives, action_items=actions)
+            populate(engine, prepare(engine), initiatives=initiatives, action_items=actions)
             loaded = time.perf_counter() - started
             digest_seconds(engine, settings, repeat=1)  # warm caches and the connection pool
             seconds = digest_seconds(engine, settings, repeat=args.repeat)
