@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from bot import opportunities, vocabulary
 from bot.actor import Actor
-from bot.blockkit import MESSAGE_BLOCKS, MESSAGE_CHARACTERS
+from bot.blockkit import MESSAGE_BLOCKS, MESSAGE_CHARACTERS, SECTION_TEXT
 from bot.cycles import OrganisationSharing, current_cycle, sharing_status
 from bot.deps import Deps
 from bot.errors import UserError
@@ -34,6 +34,7 @@ from storage.repositories.digest import ActionCounts, ActionRow, Counts, Initiat
 
 SOON_DAYS = 14
 SUMMARY_ROWS = 8
+SHORT_SUMMARY_ROWS = 3
 FULL_ROWS = 500
 TOP_OPPORTUNITIES = 3
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -225,14 +226,23 @@ def _needs_file(digest: Digest) -> bool:
     return any(len(items) > SUMMARY_ROWS for items in lists)
 
 
+def _too_big(message: dict[str, Any]) -> bool:
+    """Whether Block Kit's last-resort trimming cut anything (long titles and outcomes can add up)."""
+    blocks = message["blocks"]
+    return (
+        len(blocks) >= MESSAGE_BLOCKS
+        or len(str(blocks)) > MESSAGE_CHARACTERS - 200
+        or any(len(block.get("text", {}).get("text", "")) >= SECTION_TEXT for block in blocks)
+    )
+
+
 def render(digest: Digest) -> RenderedDigest:
     """The message (a summary when the whole does not fit) and, then, the full Markdown file."""
     attach = _needs_file(digest)
     message = render_message("digest.json.j2", digest=digest, rows=SUMMARY_ROWS, attached=attach)
-    too_big = len(message["blocks"]) >= MESSAGE_BLOCKS or len(str(message["blocks"])) > MESSAGE_CHARACTERS
-    if too_big and not attach:
+    if _too_big(message):
         attach = True
-        message = render_message("digest.json.j2", digest=digest, rows=SUMMARY_ROWS, attached=True)
+        message = render_message("digest.json.j2", digest=digest, rows=SHORT_SUMMARY_ROWS, attached=True)
     if not attach:
         return RenderedDigest(message=message, attachment=None)
     stamp = digest.generated_at.astimezone(ZoneInfo(digest.reader_timezone)).strftime("%Y-%m-%d")

@@ -140,3 +140,41 @@ def test_long_digest_sends_a_summary_and_attaches_the_full_markdown(known, bot, 
     markdown = upload["content"].decode("utf-8")
     assert "Overdue task 29" in markdown and "Project \\<29\\>" in markdown
     assert "- UNDP: 30 overdue" in markdown
+
+
+def test_a_digest_of_long_texts_stays_whole_within_block_kit_limits(known, bot, engine):
+    with session_scope(engine) as session:
+        for n in range(12):
+            org = ("UNDP", "UNFPA", "IOM")[n % 3]
+            fx.initiative(session, org, f"{n:02d} " + "Long title " * 13, created=fx.at(2030, 2, 5))
+            fx.action_item(session, org, f"Late {n:02d} " + "x" * 280, due=date(2030, 2, 1))
+            fx.action_item(session, org, f"Soon {n:02d} " + "y" * 280, due=date(2030, 3, 5))
+            fx.action_item(
+                session,
+                org,
+                f"Closed {n:02d} " + "z" * 280,
+                due=date(2030, 2, 2),
+                status="done",
+                closed=fx.at(2030, 2, 3),
+                outcome="o" * 500,
+            )
+    bot.command("digest", who="UNODC")
+    post = bot.posts()[0]
+    Block.parse_all(post["blocks"])
+    assert len(post["blocks"]) < 50
+    assert all(len(b.get("text", {}).get("text", "")) < 3000 for b in post["blocks"]), "nothing was cut off"
+    assert "more not shown here" not in message_text(post)
+    assert len(bot.slack.uploads) == 1
+
+
+def test_when_the_summary_would_be_cut_it_shortens_its_lists_instead(known, deps, engine, monkeypatch):
+    with session_scope(engine) as session:
+        for n in range(40):
+            fx.action_item(session, "UNDP", f"Late {n:02d} " + "x" * 280, due=date(2030, 2, 1))
+    monkeypatch.setattr(digests, "SUMMARY_ROWS", 40)
+    rendered = digests.render(_build(deps))
+    sections = [b["text"]["text"] for b in rendered.message["blocks"] if b["type"] == "section"]
+    overdue = next(text for text in sections if text.startswith("*Overdue*"))
+    assert overdue.count("• Late") == digests.SHORT_SUMMARY_ROWS
+    assert all(len(text) < 3000 for text in sections)
+    assert rendered.attachment is not None and "Late 39" in rendered.attachment.content
