@@ -3,10 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from sqlmodel import select
 
-from bot.digest_schedule import GRACE, due_digests, parse_schedule
+from bot.digest_schedule import GRACE, due_digests, latest_occurrence, parse_schedule
 from bot.errors import UserError
 from storage.db import session_scope
 from storage.models import AuditEntry, DigestSubscription, Person
@@ -130,3 +132,36 @@ def test_resubscribing_replaces_the_schedule(bot):
 def test_unreadable_schedules_name_the_accepted_form(text):
     with pytest.raises(UserError, match="subscribe weekly"):
         parse_schedule(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    at=st.datetimes(min_value=datetime(2030, 1, 1), max_value=datetime(2031, 12, 31)).map(
+        lambda moment: moment.replace(tzinfo=UTC)
+    ),
+    zone=st.sampled_from(["Europe/Vienna", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata"]),
+    weekly=st.booleans(),
+    day=st.integers(min_value=0, max_value=27),
+    hour=st.integers(min_value=0, max_value=23),
+    minute=st.sampled_from([0, 15, 30, 45]),
+)
+def test_latest_occurrence_is_the_last_scheduled_moment_before_now(at, zone, weekly, day, hour, minute):
+    subscription = DigestSubscription(
+        person_id=1,
+        frequency="weekly" if weekly else "monthly",
+        weekday=day % 7 if weekly else None,
+        day_of_month=None if weekly else day + 1,
+        at_time=f"{hour:02d}:{minute:02d}",
+        timezone=zone,
+    )
+    local_day, instant = latest_occurrence(subscription, at=at)
+    assert instant <= at
+    assert at - instant < timedelta(days=7 if weekly else 31)
+    if weekly:
+        assert local_day.weekday() == day % 7
+    else:
+        assert local_day.day == day + 1
+    # One period on (plus a DST hour) reaches exactly the next occurrence, which is still to come.
+    span = timedelta(days=7, hours=2) if weekly else timedelta(days=32)
+    following_day, following = latest_occurrence(subscription, at=instant + span)
+    assert following > at and following_day > local_day
