@@ -25,6 +25,7 @@ from bot import identity, vocabulary
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
+from bot.notifications import Attachment
 from storage.db import session_scope
 from storage.models import Meeting
 from storage.repositories import exports as repository
@@ -294,14 +295,7 @@ def to_ics(data: ExportData, *, organizer_email: str) -> str:
     return calendar.to_ical().decode("utf-8")
 
 
-@dataclass(frozen=True)
-class ExportFile:
-    filename: str
-    title: str
-    content: str
-
-
-def render_export(data: ExportData, *, fmt: str, organizer_email: str) -> ExportFile:
+def render_export(data: ExportData, *, fmt: str, organizer_email: str) -> Attachment:
     stamp = data.generated_at.strftime("%Y-%m-%d")
     kind = "public " if data.public else ""
     if fmt == "csv":
@@ -311,14 +305,14 @@ def render_export(data: ExportData, *, fmt: str, organizer_email: str) -> Export
     elif fmt == "md":
         content = to_markdown(data)
     elif fmt == "ics":
-        return ExportFile(
+        return Attachment(
             f"itwg-meetings-{stamp}.ics",
             f"ITWG meetings {stamp}",
             to_ics(data, organizer_email=organizer_email),
         )
     else:
         raise UserError(f"Unknown export format `{fmt}`; choose csv, json, md or ics.")
-    return ExportFile(
+    return Attachment(
         f"itwg-{kind.strip() + '-' if kind else ''}export-{stamp}.{fmt}",
         f"ITWG {kind}export {stamp}",
         content,
@@ -333,7 +327,7 @@ def parse_slack_format(args: str) -> str:
     return fmt
 
 
-def export_for_member(deps: Deps, *, actor: Actor, args: str) -> ExportFile:
+def export_for_member(deps: Deps, *, actor: Actor, args: str) -> Attachment:
     """``/itwg export csv|json|ics``: any member of the working group, working-group-only records too."""
     fmt = parse_slack_format(args)
     identity.require_organisation(actor)

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot import digest, digest_schedule, exports, opportunities
+from bot.notifications import Attachment
 from bot.rendering import render_message
 from handlers.commands.registry import CommandRequest, Subcommand
 
@@ -19,7 +20,7 @@ def _direct_channel(client: WebClient, user_id: str) -> str:
 
 
 def _send_privately(
-    client: WebClient, user_id: str, message: dict[str, Any] | None, file: exports.ExportFile | None
+    client: WebClient, user_id: str, message: dict[str, Any] | None, file: Attachment | None
 ) -> None:
     if message is not None:
         client.chat_postMessage(channel=user_id, **message)
@@ -51,12 +52,8 @@ def digest_command(request: CommandRequest) -> None:
         )
         return
     result = digest.request_digest(request.deps, actor=request.actor, args=request.args)
-    attachment = result.attachment
-    file = (
-        exports.ExportFile(attachment.filename, attachment.title, attachment.content) if attachment else None
-    )
-    _send_privately(request.client, request.user_id, result.message, file)
-    request.reply(render_message("digest_sent.json.j2", attached=file is not None))
+    _send_privately(request.client, request.user_id, result.message, result.attachment)
+    request.reply(render_message("digest_sent.json.j2", attached=result.attachment is not None))
 
 
 def opportunities_command(request: CommandRequest) -> None:
