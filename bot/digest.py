@@ -222,8 +222,9 @@ class RenderedDigest:
 
 
 def _needs_file(digest: Digest) -> bool:
-    lists = (digest.changes, digest.overdue, digest.due_soon, digest.completed)
-    return any(len(items) > SUMMARY_ROWS for items in lists)
+    total, actions = digest.total, digest.action_totals
+    counts = (total.new + total.changed, actions.overdue, actions.due_soon, actions.completed)
+    return any(count > SUMMARY_ROWS for count in counts)
 
 
 def _too_big(message: dict[str, Any]) -> bool:

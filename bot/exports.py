@@ -297,25 +297,15 @@ def to_ics(data: ExportData, *, organizer_email: str) -> str:
 
 def render_export(data: ExportData, *, fmt: str, organizer_email: str) -> Attachment:
     stamp = data.generated_at.strftime("%Y-%m-%d")
-    kind = "public " if data.public else ""
-    if fmt == "csv":
-        content = to_csv(data)
-    elif fmt == "json":
-        content = to_json(data)
-    elif fmt == "md":
-        content = to_markdown(data)
-    elif fmt == "ics":
-        return Attachment(
-            f"itwg-meetings-{stamp}.ics",
-            f"ITWG meetings {stamp}",
-            to_ics(data, organizer_email=organizer_email),
-        )
-    else:
+    if fmt == "ics":
+        content = to_ics(data, organizer_email=organizer_email)
+        return Attachment(f"itwg-meetings-{stamp}.ics", f"ITWG meetings {stamp}", content)
+    writers = {"csv": to_csv, "json": to_json, "md": to_markdown}
+    if fmt not in writers:
         raise UserError(f"Unknown export format `{fmt}`; choose csv, json, md or ics.")
+    name = "public-export" if data.public else "export"
     return Attachment(
-        f"itwg-{kind.strip() + '-' if kind else ''}export-{stamp}.{fmt}",
-        f"ITWG {kind}export {stamp}",
-        content,
+        f"itwg-{name}-{stamp}.{fmt}", f"ITWG {name.replace('-', ' ')} {stamp}", writers[fmt](data)
     )
 
 

@@ -178,3 +178,12 @@ def test_when_the_summary_would_be_cut_it_shortens_its_lists_instead(known, deps
     assert overdue.count("• Late") == digests.SHORT_SUMMARY_ROWS
     assert all(len(text) < 3000 for text in sections)
     assert rendered.attachment is not None and "Late 39" in rendered.attachment.content
+
+
+def test_the_full_file_says_when_a_list_is_longer_than_it_shows(known, deps, engine):
+    with session_scope(engine) as session:
+        for n in range(12):
+            fx.action_item(session, "UNDP", f"Late {n:02d}", due=date(2030, 2, 1))
+    rendered = digests.render(_build(deps, rows=10))
+    assert "…and 4 more, not listed here." in rendered.attachment.content, "14 overdue, 10 listed"
+    assert "…and 6 more in the attached file." in message_text(rendered.message), "14 overdue, 8 shown"
