@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import vobject
 from icalendar import Calendar
 
 from bot import exports
@@ -117,6 +118,8 @@ def test_slack_export_ics_goes_to_the_dm_with_stable_uids(records, bot):
     assert [str(e["UID"]) for e in events] == ["q1-2030@itwg", "q2-2030@itwg"]
     assert [str(e["STATUS"]) for e in events] == ["CONFIRMED", "CANCELLED"]
     assert events[0].decoded("DTSTART") == fx.at(2030, 2, 1, 10)
+    parsed = vobject.readOne(upload["content"].decode("utf-8"), validate=True)
+    assert [e.uid.value for e in parsed.vevent_list] == ["q1-2030@itwg", "q2-2030@itwg"]
     assert [c.params["users"] for c in bot.slack.calls_to("conversations.open")] == [PEOPLE["UNICEF"].id]
     assert not bot.posts(), "nothing is posted in any channel"
 
