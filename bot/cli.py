@@ -176,6 +176,26 @@ def _instant(value: str):
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot import exports
+    from bot.deps import Deps
+    from storage.db import make_engine
+
+    deps = Deps(settings=settings, engine=make_engine(settings.database_url))
+    data = exports.collect(deps, public=args.public)
+    file = exports.render_export(data, fmt=args.format, organizer_email=settings.itwg_organizer_email)
+    if args.output is None:
+        sys.stdout.write(file.content)
+        return 0
+    try:
+        exports.write_atomically(args.output, file.content)
+    except OSError as error:
+        print(f"itwg export: cannot write {args.output}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {file.title} to {args.output}.", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="itwg", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -213,6 +233,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync-members", help="map every member of ITWG_CHANNEL to an organisation")
     sync.set_defaults(func=cmd_sync_members)
+
+    export = sub.add_parser("export", help="initiatives, action items and meetings as csv, json or md")
+    export.add_argument("--format", required=True, choices=("csv", "json", "md"))
+    export.add_argument("--output", type=_path, default=None, metavar="FILE", help="default: stdout")
+    export.add_argument("--public", action="store_true", help="shareable initiatives only, no action items")
+    export.set_defaults(func=cmd_export)
 
     return parser
 

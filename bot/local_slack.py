@@ -150,7 +150,10 @@ class LocalSlack:
         if method == "auth.test":
             return {"ok": True, "user_id": "UBOT", "bot_id": "BBOT", "team_id": "T0ITWG"}
         if method in ("chat.postMessage", "chat.update"):
-            return {"ok": True, "channel": params.get("channel"), "ts": self._next_ts()}
+            channel = params.get("channel") or ""
+            if channel[:1] in ("U", "W"):  # posting to a user id lands in the bot's DM with them
+                channel = "D" + channel.upper()[:20]
+            return {"ok": True, "channel": channel, "ts": self._next_ts()}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": self._next_ts()}
         if method == "chat.getPermalink":

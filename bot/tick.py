@@ -24,7 +24,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_followup, reminders
+from bot import action_followup, digest_schedule, reminders
 from bot.deps import Deps
 from bot.notifications import DueNotification
 from bot.settings import Settings
@@ -40,6 +40,7 @@ SOURCES: list[Source] = [
     reminders.meeting_reminders,
     reminders.sharing_nudges,
     action_followup.due_action_followups,
+    digest_schedule.due_digests,
 ]
 
 # Kinds whose sources list a notification for its whole grace window: a retry of one of these goes

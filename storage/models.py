@@ -113,7 +113,10 @@ class Meeting(SQLModel, table=True):
 class ActionItem(SQLModel, table=True):
     """Something a meeting decided, owned by an organisation until someone closes it."""
 
-    __table_args__ = (Index("ix_actionitem_status_due_date", "status", "due_date"),)
+    __table_args__ = (
+        Index("ix_actionitem_status_due_date", "status", "due_date"),
+        Index("ix_actionitem_status_closed_at", "status", "closed_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300)

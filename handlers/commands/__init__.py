@@ -2,12 +2,12 @@
 
 from slack_bolt import App
 
-from handlers.commands import action_items, help, initiatives, meetings, membership
+from handlers.commands import action_items, digest, help, initiatives, meetings, membership
 from handlers.commands.itwg import itwg_command
 from handlers.commands.registry import Subcommand
 
 # The order here is the order of `/itwg help`.
-SUBCOMMAND_MODULES = (initiatives, action_items, meetings, membership, help)
+SUBCOMMAND_MODULES = (initiatives, action_items, meetings, digest, membership, help)
 
 
 def catalogue() -> list[Subcommand]:

@@ -1,0 +1,92 @@
+"""``/itwg digest``, ``/itwg opportunities`` and ``/itwg export``: the working group's overview.
+
+Digests and exports go to the requester privately (a direct message from the bot), never to the
+channel the command was typed in; the channel only gets an ephemeral "sent to your DMs".
+"""
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot import digest, digest_schedule, exports, opportunities
+from bot.notifications import Attachment
+from bot.rendering import render_message
+from handlers.commands.registry import CommandRequest, Subcommand
+
+
+def _direct_channel(client: WebClient, user_id: str) -> str:
+    """The DM channel id: files_upload_v2 needs a conversation id, not a user id."""
+    return client.conversations_open(users=user_id)["channel"]["id"]
+
+
+def _send_privately(
+    client: WebClient, user_id: str, message: dict[str, Any] | None, file: Attachment | None
+) -> None:
+    if message is not None:
+        client.chat_postMessage(channel=user_id, **message)
+    if file is not None:
+        client.files_upload_v2(
+            channel=_direct_channel(client, user_id),
+            content=file.content,
+            filename=file.filename,
+            title=file.title,
+        )
+
+
+def digest_command(request: CommandRequest) -> None:
+    words = request.args.split(maxsplit=1)
+    action = words[0].lower() if words else ""
+    if action == "subscribe":
+        subscription = digest_schedule.subscribe(
+            request.deps, actor=request.actor, args=words[1] if len(words) > 1 else ""
+        )
+        schedule = digest_schedule.describe(subscription)
+        request.reply(
+            render_message("digest_subscription.json.j2", subscription=subscription, schedule=schedule)
+        )
+        return
+    if action == "unsubscribe":
+        removed = digest_schedule.unsubscribe(request.deps, actor=request.actor)
+        request.reply(
+            render_message("digest_subscription.json.j2", subscription=None, was_subscribed=removed)
+        )
+        return
+    result = digest.request_digest(request.deps, actor=request.actor, args=request.args)
+    _send_privately(request.client, request.user_id, result.message, result.attachment)
+    request.reply(render_message("digest_sent.json.j2", attached=result.attachment is not None))
+
+
+def opportunities_command(request: CommandRequest) -> None:
+    groups = opportunities.list_opportunities(request.deps, actor=request.actor)
+    request.reply(render_message("opportunities.json.j2", groups=groups))
+
+
+def export_command(request: CommandRequest) -> None:
+    file = exports.export_for_member(request.deps, actor=request.actor, args=request.args)
+    _send_privately(request.client, request.user_id, None, file)
+    request.reply(render_message("export_sent.json.j2", filename=file.filename))
+
+
+SUBCOMMANDS = [
+    Subcommand(
+        name="digest",
+        usage="/itwg digest [since YYYY-MM-DD] | subscribe weekly|monthly [DAY HH:MM] | unsubscribe",
+        example="/itwg digest since 2030-01-31",
+        summary="Co-leads: the working group's status, sent to you privately (or on a schedule).",
+        handler=digest_command,
+    ),
+    Subcommand(
+        name="opportunities",
+        usage="/itwg opportunities",
+        example="/itwg opportunities",
+        summary="Initiatives of different organisations that could work together, and a way to connect.",
+        handler=opportunities_command,
+    ),
+    Subcommand(
+        name="export",
+        usage="/itwg export csv|json|ics",
+        example="/itwg export csv",
+        summary="Initiatives, action items and meetings as a file, sent to you privately.",
+        handler=export_command,
+    ),
+]
