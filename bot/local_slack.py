@@ -71,7 +71,7 @@ class LocalSlack:
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> "LocalSlack":
         handler = type("Handler", (_Handler,), {"slack": self})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -214,6 +214,12 @@ class LocalSlack:
             self.calls.append(Call("response_url", {"path": path, **payload}))
         for listener in list(self.listeners):
             listener("response_url", payload)
+
+
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 resets connections when many listeners call at once (load tests,
+    # benchmarks); Slack itself never refuses a connection that way.
+    request_queue_size = 256
 
 
 class _Handler(BaseHTTPRequestHandler):
