@@ -1,0 +1,90 @@
+"""Sixteen people sharing at once, fifty times each, through the real App with Bolt's own thread-pool
+listener executor: every share is stored whole, and the database never reports itself locked."""
+
+import logging
+import threading
+import time
+
+from slack_bolt import BoltRequest
+from sqlalchemy import func
+from sqlmodel import select
+
+from bot.app import create_app
+from bot.deps import Deps
+from bot.local_slack import SlackUser
+from bot.signing import signed_headers
+from storage.db import session_scope
+from storage.models import AuditEntry, Initiative, InitiativeTag
+from tests.handlers.initiative_helpers import VALID, open_share_modal
+from tests.harness import SIGNING_SECRET
+from tests.reliability.forms import state_values, submission_body
+
+WRITERS = 16
+SUBMISSIONS = 50
+TOTAL = WRITERS * SUBMISSIONS
+# Member organisations' email domains: each writer is mapped to one on first contact.
+DOMAINS = ["ilo.org", "unhcr.org", "unicef.org", "iom.int", "undp.org", "unesco.org", "unfpa.org", "who.int"]
+
+
+def _stored(engine) -> tuple[int, int, int]:
+    """Initiatives, their share audit rows, and initiatives with tags: equal when nothing is half-done."""
+    with session_scope(engine) as session:
+        initiatives = session.exec(select(func.count()).select_from(Initiative)).one()
+        audits = session.exec(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "initiative.share")
+        ).one()
+        tagged = session.exec(select(func.count(func.distinct(InitiativeTag.initiative_id)))).one()
+    return initiatives, audits, tagged
+
+
+def _wait_for(condition, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
+def test_sixteen_concurrent_writers_store_all_800_shares(bot, settings, engine, slack, client, caplog):
+    caplog.set_level(logging.WARNING)
+    view = open_share_modal(bot)  # the real modal, as the bot opens it
+    writers = [
+        slack.add_user(
+            SlackUser(id=f"UWRITER{n:02d}", name=f"Writer {n}", email=f"w{n}@{DOMAINS[n % len(DOMAINS)]}")
+        )
+        for n in range(WRITERS)
+    ]
+    app = create_app(settings, client, deps=Deps(settings=settings, engine=engine, now=bot.clock))
+    answers: list[tuple[int, str]] = []
+    failures: list[BaseException] = []
+    start = threading.Barrier(WRITERS)
+
+    def writer(user: SlackUser) -> None:
+        try:
+            start.wait()
+            for n in range(SUBMISSIONS):
+                values = state_values(view, {**VALID, "title": f"{user.name} initiative {n}"})
+                body = submission_body(view, values, who=user, trigger_id=f"t.{user.id}.{n}")
+                response = app.dispatch(BoltRequest(body=body, headers=signed_headers(SIGNING_SECRET, body)))
+                answers.append((response.status, response.body or ""))
+        except BaseException as error:
+            failures.append(error)
+
+    threads = [threading.Thread(target=writer, args=(user,)) for user in writers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    _wait_for(lambda: _stored(engine) == (TOTAL, TOTAL, TOTAL), 60)
+    # The Home tab is published last, after the announcement and the confirmation: wait for every one.
+    _wait_for(lambda: len(slack.calls_to("views.publish")) >= TOTAL, 60)
+
+    assert failures == []
+    assert _stored(engine) == (TOTAL, TOTAL, TOTAL)
+    assert {status for status, _ in answers} == {200} and len(answers) == TOTAL
+    assert not [body for _, body in answers if "errors" in body]
+    with session_scope(engine) as session:
+        titles = set(session.exec(select(Initiative.title)))
+    assert titles == {f"{user.name} initiative {n}" for user in writers for n in range(SUBMISSIONS)}
+    assert len(slack.calls_to("views.publish")) == TOTAL
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''}" for r in caplog.records)
+    assert "database is locked" not in logged.lower()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], logged
