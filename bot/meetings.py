@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 DATE_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_FORM = re.compile(r"^\d{1,2}:\d{2}$")
+# ASCII digits only: str.isdigit() also accepts "²", which int() refuses; bounded so no number
+# overflows a database integer.
+MEETING_NUMBER = re.compile(r"[0-9]{1,9}")
+DURATION = re.compile(r"[0-9]{1,5}")
 SERIES_LENGTH = 4
 SERIES_MONTHS = 3
 DEFAULT_DURATION_MINUTES = 90
@@ -165,14 +169,14 @@ def parse_reschedule(deps: Deps, text: str) -> tuple[int, datetime, str]:
 
 def parse_meeting_id(text: str) -> int:
     cleaned = text.strip().removeprefix("#")
-    if not cleaned.isdigit():
+    if not MEETING_NUMBER.fullmatch(cleaned):
         raise UserError(f"“{text}” is not a meeting number; `/itwg next` shows it as #N.")
     return int(cleaned)
 
 
 def parse_duration(text: str) -> int:
     cleaned = text.strip().lower().removesuffix("min").removesuffix("m").strip()
-    if not cleaned.isdigit() or not 15 <= int(cleaned) <= MAX_DURATION_MINUTES:
+    if not DURATION.fullmatch(cleaned) or not 15 <= int(cleaned) <= MAX_DURATION_MINUTES:
         raise UserError("Give the duration in minutes, between 15 and 720, e.g. 90.")
     return int(cleaned)
 

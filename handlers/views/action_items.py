@@ -6,6 +6,7 @@ about 3 seconds) and then updated with content that needs the database or Slack.
 
 import json
 import logging
+import re
 from typing import Any
 
 from slack_bolt import Ack, App
@@ -101,8 +102,12 @@ def _selected(values: dict[str, Any], block_id: str) -> str | None:
     return option.get("value")
 
 
+# Option values are ids the bot put there; a forged one ("²", 25 digits) must not reach int() or the DB.
+RECORD_ID = re.compile(r"[0-9]{1,9}")
+
+
 def _as_id(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return int(text) if text and RECORD_ID.fullmatch(text) else None
 
 
 def _metadata(view: dict[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Whatever is typed after /itwg: a 200, an answer, no traceback, nothing half-stored."""
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func
@@ -40,3 +41,23 @@ def test_audit_rows_only_come_with_completed_writes(bot):
     with session_scope(bot.deps.engine) as session:
         joins = session.exec(select(func.count()).where(AuditEntry.action == "person.join")).one()
     assert joins == 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancel ²",
+        "cancel 99999999999999999999",
+        "reschedule ² 2030-06-12 14:00",
+        "reschedule 99999999999999999999 2030-06-12 14:00",
+        "done ²",
+        "done 99999999999999999999",
+        "edit-initiative ١٢",
+        "confirm-initiative 99999999999999999999",
+    ],
+)
+def test_numbers_that_are_not_plain_digits_or_too_large_get_a_usage_message(bot, text):
+    """str.isdigit() accepts "²" (which int() refuses), and 20 digits overflow a database integer."""
+    bot.command(text, who="WHO")
+    reply = bot.last_reply_text()
+    assert "Something went wrong" not in reply and "Traceback" not in reply
