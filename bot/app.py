@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from bot.deps import Deps
 from bot.settings import Settings
 from handlers import register
-from handlers.middleware import drop_redeliveries, inject_deps
+from handlers.middleware import drop_redeliveries, inject_deps, strip_nul_characters
 from storage.db import make_engine
 
 logger = logging.getLogger(__name__)
@@ -51,5 +51,6 @@ def create_app(
     )
     app.use(inject_deps(deps))
     app.use(drop_redeliveries(deps))
+    app.use(strip_nul_characters)
     register(app)
     return app
