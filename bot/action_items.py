@@ -26,6 +26,10 @@ from storage.repositories.action_items import ActionItemRow, ListFilter
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ITEM_NUMBER = re.compile(r"^#?(\d{1,9})$")
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+# What a Slack user id looks like; anything else in a mention or a forged user select is refused
+# before it reaches users.info or a column of 40 characters.
+SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,38}")
+NOT_A_PERSON = "Choose a person from the list (or mention them with @)."
 TITLE_MAX = 300
 OUTCOME_MAX = 500
 SOURCE_LINK_MAX = 500
@@ -280,6 +284,8 @@ def create(deps: Deps, client: WebClient, *, actor: Actor, draft: Draft, as_fiel
         due = parse_due_date(draft.due_text, today=today)
     except UserError as error:
         problems["due"] = str(error)
+    if draft.assignee_user_id and not SLACK_USER_ID.fullmatch(draft.assignee_user_id):
+        problems["person"] = NOT_A_PERSON
     with session_scope(deps.engine) as session:
         owner = _owner(session, draft, problems)
     _raise(problems, as_fields=as_fields)
@@ -499,6 +505,8 @@ def reassign(
     """Hand an item to another organisation and/or person; errors are keyed by the modal's blocks."""
     if organisation_id is None:
         raise FieldErrors({"owner": "Choose the organisation that owns the item."})
+    if assignee_user_id and not SLACK_USER_ID.fullmatch(assignee_user_id):
+        raise FieldErrors({"person": NOT_A_PERSON})
     assignee = (
         identity.resolve(deps, client, slack_user_id=assignee_user_id, team_id=None)
         if assignee_user_id

@@ -8,7 +8,7 @@ from sqlmodel import select
 
 from handlers.commands import catalogue
 from storage.db import session_scope
-from storage.models import AuditEntry
+from storage.models import ActionItem, AuditEntry
 
 NAMES = [s.name for s in catalogue()]
 words = st.one_of(
@@ -61,3 +61,10 @@ def test_numbers_that_are_not_plain_digits_or_too_large_get_a_usage_message(bot,
     bot.command(text, who="WHO")
     reply = bot.last_reply_text()
     assert "Something went wrong" not in reply and "Traceback" not in reply
+
+
+def test_a_mention_too_long_to_be_a_slack_user_is_refused_and_nothing_is_stored(bot):
+    bot.command(f"action <@U{'0' * 45}> 2030-03-31 Draft the brief", who="WHO")
+    assert "Choose a person" in bot.last_reply_text()
+    with session_scope(bot.deps.engine) as session:
+        assert session.exec(select(func.count()).select_from(ActionItem)).one() == 0
