@@ -19,6 +19,7 @@ from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message, render_view
+from handlers.views.failures import answering_failures
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +186,6 @@ def submit_reassign(ack: Ack, body: dict, client: WebClient, context, view: dict
 
 
 def register(app: App) -> None:
-    app.view("action_item_create")(submit_create)
-    app.view("action_item_done")(submit_done)
-    app.view("action_item_reassign")(submit_reassign)
+    app.view("action_item_create")(answering_failures(submit_create, block_id="title"))
+    app.view("action_item_done")(answering_failures(submit_done, block_id="outcome"))
+    app.view("action_item_reassign")(answering_failures(submit_reassign, block_id="owner"))

@@ -10,6 +10,7 @@ from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message
 from handlers.events.app_home import publish_home
+from handlers.views.failures import answering_failures
 
 
 def form_values(state_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -64,4 +65,4 @@ def submit_initiative(ack: Ack, body: dict, client: WebClient, context) -> None:
 
 
 def register(app: App) -> None:
-    app.view("initiative_form")(submit_initiative)
+    app.view("initiative_form")(answering_failures(submit_initiative, block_id="title"))

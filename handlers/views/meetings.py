@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 from bot import identity, meetings
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
+from handlers.views.failures import answering_failures
 
 logger = logging.getLogger(__name__)
 
@@ -55,4 +56,4 @@ def submit_schedule(ack: Ack, body: dict, client: WebClient, context) -> None:
 
 
 def register(app: App) -> None:
-    app.view("meeting_schedule")(submit_schedule)
+    app.view("meeting_schedule")(answering_failures(submit_schedule, block_id="date"))

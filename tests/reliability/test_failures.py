@@ -1,5 +1,7 @@
 """When the database is gone, people are told so plainly and the web process keeps answering."""
 
+import json
+
 from pydantic import SecretStr
 
 from bot.app import create_app
@@ -8,7 +10,9 @@ from bot.failures import DATABASE_DOWN
 from bot.inline_executor import InlineExecutor
 from bot.web import create_web
 from storage.db import make_engine
+from tests.handlers.initiative_helpers import VALID
 from tests.harness import BotHarness, Clock
+from tests.reliability.forms import state_values
 
 
 def _unreachable_bot(settings, slack, client, tmp_path):
@@ -44,3 +48,26 @@ def test_help_still_works_and_healthz_reports_the_database_down(settings, slack,
 def test_settings_secrets_do_not_show_in_repr(settings):
     assert "test-signing-secret" not in repr(settings)
     assert isinstance(settings.slack_bot_token, SecretStr)
+
+
+def test_modal_submissions_with_database_down_answer_a_clear_field_error(
+    bot, settings, slack, client, tmp_path
+):
+    """The modals were opened while the database answered; it went away before they were submitted."""
+    bot.command("share-initiative", who="ILO")
+    share_form = bot.opened_views()[-1]
+    bot.command("action", who="ILO")
+    action_form = bot.slack.calls_to("views.update")[-1].params["view"]
+    bot.command("schedule", who="WHO")
+    schedule_form = bot.opened_views()[-1]
+    down, _ = _unreachable_bot(settings, slack, client, tmp_path)
+    for who, view, answers in [
+        ("ILO", share_form, VALID),
+        ("ILO", action_form, {"title": "Draft", "owner": "7", "due": "2030-03-31"}),
+        ("WHO", schedule_form, {"date": "2030-09-10", "time": "15:00", "timezone": "UTC", "duration": "90"}),
+    ]:
+        response = down.submit(view, state_values(view, answers), who=who)
+        assert response.status == 200, view["callback_id"]
+        body = json.loads(response.body)
+        assert body["response_action"] == "errors"
+        assert list(body["errors"].values()) == [DATABASE_DOWN]
