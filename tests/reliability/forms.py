@@ -23,6 +23,16 @@ def option(value: Any) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": str(value)}, "value": str(value)}
 
 
+def latest_form(bot: BotHarness) -> dict[str, Any]:
+    """The last modal with inputs the bot showed, whether opened at once or updated after a loading view."""
+    for call in reversed(bot.slack.calls):
+        if call.method in ("views.open", "views.update", "views.push"):
+            view = call.params["view"]
+            if any(block.get("type") == "input" for block in view.get("blocks", [])):
+                return view
+    raise AssertionError("the bot showed no form")
+
+
 def state_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """``state.values`` for every input block of ``view``: ``answers`` by block id, else left empty.
 

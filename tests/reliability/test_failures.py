@@ -12,7 +12,7 @@ from bot.web import create_web
 from storage.db import make_engine
 from tests.handlers.initiative_helpers import VALID
 from tests.harness import BotHarness, Clock
-from tests.reliability.forms import state_values
+from tests.reliability.forms import latest_form, state_values
 
 
 def _unreachable_bot(settings, slack, client, tmp_path):
@@ -55,11 +55,11 @@ def test_modal_submissions_with_database_down_answer_a_clear_field_error(
 ):
     """The modals were opened while the database answered; it went away before they were submitted."""
     bot.command("share-initiative", who="ILO")
-    share_form = bot.opened_views()[-1]
+    share_form = latest_form(bot)
     bot.command("action", who="ILO")
-    action_form = bot.slack.calls_to("views.update")[-1].params["view"]
+    action_form = latest_form(bot)
     bot.command("schedule", who="WHO")
-    schedule_form = bot.opened_views()[-1]
+    schedule_form = latest_form(bot)
     down, _ = _unreachable_bot(settings, slack, client, tmp_path)
     for who, view, answers in [
         ("ILO", share_form, VALID),

@@ -15,7 +15,7 @@ from storage.db import session_scope
 from storage.models import ActionItem, AuditEntry, Initiative, InitiativeTag, Meeting
 from tests.handlers.initiative_helpers import VALID
 from tests.harness import PEOPLE
-from tests.reliability.forms import fresh_trigger, state_values, submission_body
+from tests.reliability.forms import fresh_trigger, latest_form, state_values, submission_body
 
 FUZZ = settings(max_examples=70, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 SHOWN_TO_PEOPLE = ("response_url", "chat.postMessage", "chat.postEphemeral", "views.update", "views.publish")
@@ -128,7 +128,7 @@ def share_counts(bot) -> tuple[int, int, int]:
 @given(data=st.data(), who=st.sampled_from(["ILO", "UNODC", "OHCHR"]))
 def test_fuzzed_initiative_modal_never_breaks_or_half_stores(bot, data, who):
     bot.command("share-initiative", who=who)
-    view = bot.opened_views()[-1]
+    view = latest_form(bot)
     answers = data.draw(answers_for(view, VALID))
     before = share_counts(bot)
     closed = submit_and_check(bot, view, answers, who)
@@ -140,7 +140,7 @@ def test_fuzzed_initiative_modal_never_breaks_or_half_stores(bot, data, who):
 @given(data=st.data(), who=st.sampled_from(["ILO", "WHO", "UNHCR"]))
 def test_fuzzed_action_item_modal_never_breaks_or_half_stores(bot, data, who):
     bot.command("action", who=who)
-    view = bot.slack.calls_to("views.update")[-1].params["view"]
+    view = latest_form(bot)
     owner = next(b for b in view["blocks"] if b.get("block_id") == "owner")["element"]["initial_option"]
     valid = {"title": "Draft the joint brief", "owner": owner["value"], "due": "2030-03-31", "notes": "n"}
     answers = data.draw(answers_for(view, valid))
@@ -154,7 +154,7 @@ def test_fuzzed_action_item_modal_never_breaks_or_half_stores(bot, data, who):
 @given(data=st.data(), who=st.sampled_from(["WHO", "UNODC", "ILO"]))
 def test_fuzzed_schedule_modal_never_breaks_or_half_stores(bot, data, who):
     bot.command("schedule", who=who)
-    view = bot.opened_views()[-1]
+    view = latest_form(bot)
     answers = data.draw(answers_for(view, SCHEDULE))
     before = count(bot, Meeting), count(bot, AuditEntry, AuditEntry.action == "meeting.schedule")
     closed = submit_and_check(bot, view, answers, who)
@@ -166,7 +166,7 @@ def test_fuzzed_schedule_modal_never_breaks_or_half_stores(bot, data, who):
 def test_a_nul_character_is_dropped_rather_than_failing_the_insert(bot):
     """PostgreSQL text cannot hold NUL: it is removed from what people send before anything is stored."""
     bot.command("share-initiative", who="ILO")
-    view = bot.opened_views()[-1]
+    view = latest_form(bot)
     answers = {**VALID, "title": "Youth\x00 skills", "summary": "a\x00b"}
     assert submit_and_check(bot, view, answers, "ILO")
     with session_scope(bot.deps.engine) as session:

@@ -10,7 +10,7 @@ from typing import Any
 from bot.slack_client import make_clock_client
 from bot.tick import tick
 from tests.harness import CHANNEL
-from tests.reliability.forms import state_values
+from tests.reliability.forms import latest_form, state_values
 
 INJECTION = "<!channel> <!here> <@U0EVIL> <https://evil.example|click> & more"
 RAW = ("<!channel>", "<!here>", "<@U0EVIL>", "<https://evil.example", "<!everyone>")
@@ -46,23 +46,23 @@ def test_markup_in_every_user_field_reaches_slack_only_escaped(bot, settings):
     # Members fill every free-text field with markup.
     bot.command("join " + INJECTION, who="GUEST")
     bot.command("schedule", who="UNODC")
-    schedule_form = bot.opened_views()[-1]
+    schedule_form = latest_form(bot)
     schedule = {"date": "2030-02-20", "time": "10:00", "timezone": "Europe/Vienna", "location": INJECTION}
     bot.submit(
         schedule_form, state_values(schedule_form, {**schedule, "duration": "90", "options": []}), who="UNODC"
     )
 
     bot.command("share-initiative", who="ILO")
-    share_form = bot.opened_views()[-1]
+    share_form = latest_form(bot)
     share = {"title": INJECTION, "summary": INJECTION, "status": "ongoing", "objectives": ["advocacy"]}
     assert bot.submit(share_form, state_values(share_form, share), who="ILO").body in ("", None)
     bot.command("share-initiative", who="UNHCR")
-    other = bot.opened_views()[-1]
+    other = latest_form(bot)
     share_other = {**share, "title": "Advocacy " + INJECTION}
     bot.submit(other, state_values(other, share_other), who="UNHCR")
 
     bot.command("action", who="ILO")
-    action_form = bot.slack.calls_to("views.update")[-1].params["view"]
+    action_form = latest_form(bot)
     owner = next(b for b in action_form["blocks"] if b.get("block_id") == "owner")["element"][
         "initial_option"
     ]

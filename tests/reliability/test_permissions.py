@@ -11,7 +11,7 @@ from sqlmodel import SQLModel
 from bot.web import create_web
 from storage.db import session_scope
 from tests.handlers.initiative_helpers import VALID, open_share_modal, share
-from tests.reliability.forms import state_values
+from tests.reliability.forms import latest_form, state_values
 
 HOME = {"type": "view", "view_id": "VHOME"}
 SCHEDULE = {
@@ -34,10 +34,6 @@ def snapshot(bot) -> dict[str, list[Any]]:
     return rows
 
 
-def updated_view(bot) -> dict[str, Any]:
-    return bot.slack.calls_to("views.update")[-1].params["view"]
-
-
 def initial_value(view: dict[str, Any], block_id: str) -> str:
     block = next(b for b in view["blocks"] if b.get("block_id") == block_id)
     return block["element"]["initial_option"]["value"]
@@ -49,15 +45,15 @@ def test_a_member_changes_nothing_that_is_not_theirs(bot):
     share(bot, who="UNHCR")
     bot.command("action UNHCR 2030-03-31 Draft the brief", who="UNHCR")
     bot.click("action_item_done", "1", who="UNHCR")
-    done_form = bot.opened_views()[-1]
+    done_form = latest_form(bot)
     bot.click("action_item_reassign", "1", who="UNHCR")
-    reassign_form = updated_view(bot)
+    reassign_form = latest_form(bot)
     bot.command("edit-initiative 1", who="UNHCR")
-    edit_form = bot.opened_views()[-1]
+    edit_form = latest_form(bot)
     bot.command("whoami", who="ILO")  # ILO's person is known before the snapshot
     ilo_share_form = open_share_modal(bot, who="ILO")
     bot.command("schedule", who="ILO")
-    schedule_form = bot.opened_views()[-1]
+    schedule_form = latest_form(bot)
     before = snapshot(bot)
     calls_before = len(bot.slack.calls)
 

@@ -12,6 +12,7 @@ from tests.reliability.forms import (
     command_text_body,
     deliver_with_retries,
     fresh_trigger,
+    latest_form,
     state_values,
     submission_body,
 )
@@ -62,7 +63,7 @@ def _initiatives(bot) -> list[Initiative]:
 
 def test_a_retried_action_item_modal_submission_records_one_item(bot):
     bot.command("action", who="ILO")
-    form = bot.slack.calls_to("views.update")[-1].params["view"]
+    form = latest_form(bot)
     assert form["callback_id"] == "action_item_create"
     answers = {"title": "Draft the joint brief", "owner": _organisation_value(form), "due": "2030-03-31"}
     body = submission_body(form, state_values(form, answers), who="ILO", trigger_id="t.action")
