@@ -6,7 +6,6 @@ and every unit of work is one short transaction (``session_scope``).
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 
 from sqlalchemy import Engine, event, text
 from sqlalchemy.engine import make_url
@@ -75,15 +74,10 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         session.close()
 
 
-@cache
-def _read_only(engine: Engine) -> Engine:
-    return engine.execution_options(**{READ_ONLY_OPTION: True})
-
-
 @contextmanager
 def read_scope(engine: Engine) -> Iterator[Session]:
     """A read-only unit of work: never takes SQLite's write lock, always rolled back."""
-    session = Session(_read_only(engine), expire_on_commit=False)
+    session = Session(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
     try:
         yield session
     finally:
