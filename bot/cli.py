@@ -70,8 +70,9 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.session import ConsoleSession
 
-    cmd_migrate(settings, argparse.Namespace(membership=None))
     logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    cmd_migrate(settings, argparse.Namespace(membership=None))
     interactive = sys.stdin.isatty()
 
     def ask(prompt: str) -> str | None:

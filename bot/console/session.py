@@ -104,7 +104,8 @@ class ConsoleSession:
 
     def _print_message(self, method: str, params: dict[str, Any]) -> None:
         if method == "files.completeUploadExternal":
-            self.print(f"[file shared] {params.get('initial_comment', '')}".rstrip())
+            comment = self._flatten({"text": params.get("initial_comment", "")})
+            self.print(f"[file shared] {comment}".rstrip())
             return
         where = {
             "response_url": "(only you)",
