@@ -98,14 +98,16 @@ def prepare(engine: Engine) -> list[tuple[int, int]]:
 
 
 def _meetings(start: int, count: int) -> Iterator[dict[str, Any]]:
-    """Mostly past meetings, one in 20 cancelled within the reminder window, one in 20 far ahead."""
+    """Mostly past meetings (one in 20 cancelled), one in 20 far ahead, and one in 2,000 cancelled
+    within the reminder window (a near miss: only its status keeps it from being due)."""
     for n in range(start, start + count):
-        if n % 20 == 0:
+        if n % 2000 == 0:
             starts_at, status = NOW + timedelta(hours=1 + n % (14 * 24)), "cancelled"
         elif n % 20 == 1:
             starts_at, status = NOW + timedelta(days=30, hours=n), "scheduled"
         else:
-            starts_at, status = NOW - timedelta(days=3, minutes=17 * n), "scheduled"
+            status = "cancelled" if n % 20 == 0 else "scheduled"
+            starts_at = NOW - timedelta(days=3, minutes=17 * n)
         yield {
             "uid": f"bench-{n}@itwg",
             "title": f"Meeting {n}",
