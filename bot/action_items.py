@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import identity
+from bot import identity, parsing
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
@@ -23,8 +23,6 @@ from storage.models import ActionItem, Meeting, Organisation
 from storage.repositories import action_items, audit, meetings, organisations
 from storage.repositories.action_items import ActionItemRow, ListFilter
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ITEM_NUMBER = re.compile(r"^#?(\d{1,9})$")
 MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 TITLE_MAX = 300
 OUTCOME_MAX = 500
@@ -131,11 +129,11 @@ def parse_due_date(text: str, *, today: date) -> date:
     text = (text or "").strip()
     if not text:
         raise UserError(f"Give a due date as YYYY-MM-DD, e.g. {example}.")
-    if not ISO_DATE.match(text):
-        raise UserError(f"I can't read the date “{text}”: write it as YYYY-MM-DD, e.g. {example}.")
     try:
-        due = date.fromisoformat(text)
-    except ValueError:
+        due = parsing.iso_date(text)
+    except parsing.DateNotWritten:
+        raise UserError(f"I can't read the date “{text}”: write it as YYYY-MM-DD, e.g. {example}.") from None
+    except parsing.DateDoesNotExist:
         raise UserError(f"{text} is not a real date: write it as YYYY-MM-DD, e.g. {example}.") from None
     if due < today:
         raise UserError(
@@ -145,10 +143,10 @@ def parse_due_date(text: str, *, today: date) -> date:
 
 
 def parse_item_number(text: str, *, usage: str) -> int:
-    match = ITEM_NUMBER.match((text or "").strip())
-    if match is None:
+    number = parsing.record_number(text)
+    if number is None:
         raise UserError(f"Give the item's number as shown by `/itwg actions`, e.g. {usage}.")
-    return int(match.group(1))
+    return number
 
 
 # -- views of items --------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import invites
+from bot import invites, parsing
 from bot.actor import Actor
 from bot.cycles import current_cycle, sharing_status
 from bot.deps import Deps
@@ -35,7 +35,6 @@ from storage.repositories import meetings as meeting_records
 
 logger = logging.getLogger(__name__)
 
-DATE_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_FORM = re.compile(r"^\d{1,2}:\d{2}$")
 SERIES_LENGTH = 4
 SERIES_MONTHS = 3
@@ -84,11 +83,11 @@ def zone_named(name: str) -> ZoneInfo:
 
 
 def parse_day(text: str) -> date:
-    if not DATE_FORM.match(text):
-        raise UserError(f"“{text}” is not a date like 2030-03-14 (YYYY-MM-DD).")
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return parsing.iso_date(text)
+    except parsing.DateNotWritten:
+        raise UserError(f"“{text}” is not a date like 2030-03-14 (YYYY-MM-DD).") from None
+    except parsing.DateDoesNotExist:
         raise UserError(f"{text} is not a date that exists; check the month and day.") from None
 
 
@@ -164,17 +163,17 @@ def parse_reschedule(deps: Deps, text: str) -> tuple[int, datetime, str]:
 
 
 def parse_meeting_id(text: str) -> int:
-    cleaned = text.strip().removeprefix("#")
-    if not cleaned.isdigit():
+    number = parsing.record_number(text)
+    if number is None:
         raise UserError(f"“{text}” is not a meeting number; `/itwg next` shows it as #N.")
-    return int(cleaned)
+    return number
 
 
 def parse_duration(text: str) -> int:
-    cleaned = text.strip().lower().removesuffix("min").removesuffix("m").strip()
-    if not cleaned.isdigit() or not 15 <= int(cleaned) <= MAX_DURATION_MINUTES:
+    minutes = parsing.whole_number(text.strip().lower().removesuffix("min").removesuffix("m"))
+    if minutes is None or not 15 <= minutes <= MAX_DURATION_MINUTES:
         raise UserError("Give the duration in minutes, between 15 and 720, e.g. 90.")
-    return int(cleaned)
+    return minutes
 
 
 # -- series ----------------------------------------------------------------------------------------

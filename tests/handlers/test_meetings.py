@@ -94,6 +94,7 @@ def test_member_cannot_schedule_and_nothing_is_stored_or_sent(bot):
         ("reschedule 99 2030-06-11 14:00", "no meeting #99"),
         ("cancel 99", "no meeting #99"),
         ("cancel next", "not a meeting number"),
+        ("cancel ²", "not a meeting number"),  # a digit to str.isdigit, not to int()
     ],
 )
 def test_bad_input_gets_a_short_message_and_changes_nothing(bot, text, expected):

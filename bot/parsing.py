@@ -1,0 +1,44 @@
+"""What people type, read the same way by every command: record numbers and calendar dates.
+
+Numbers are matched with an ASCII pattern rather than ``str.isdigit``, which accepts characters such
+as "²" that ``int`` then refuses (an unexpected error instead of a helpful reply). Each caller keeps
+its own wording for the reply, since it knows the command's usage.
+"""
+
+import re
+from datetime import date
+
+NUMBER = re.compile(r"[0-9]{1,9}")
+RECORD_NUMBER = re.compile(r"#?([0-9]{1,9})")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class DateNotWritten(ValueError):
+    """The text is not written YYYY-MM-DD."""
+
+
+class DateDoesNotExist(ValueError):
+    """Written YYYY-MM-DD, but no such day (2030-02-30, month 13)."""
+
+
+def whole_number(text: str | None) -> int | None:
+    """``"12"`` → 12; anything else (empty, signs, "²", more than nine digits) → None."""
+    match = NUMBER.fullmatch((text or "").strip())
+    return int(match.group(0)) if match else None
+
+
+def record_number(text: str | None) -> int | None:
+    """A record's number as the bot shows it, with or without its ``#``: ``"#12"`` → 12, else None."""
+    match = RECORD_NUMBER.fullmatch((text or "").strip())
+    return int(match.group(1)) if match else None
+
+
+def iso_date(text: str) -> date:
+    """A calendar date written YYYY-MM-DD that exists; raises DateNotWritten or DateDoesNotExist."""
+    text = text.strip()
+    if not ISO_DATE.fullmatch(text):
+        raise DateNotWritten(text)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise DateDoesNotExist(text) from None
