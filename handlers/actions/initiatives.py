@@ -6,20 +6,15 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import identity, initiatives
-from bot.actor import Actor
+from bot import initiatives
 from bot.deps import Deps
 from bot.errors import UserError
 from bot.rendering import render_message, render_view
+from handlers.common import actor_of, reply_error
 from handlers.events.app_home import publish_home
 
 CONFIRM_ACTION = re.compile(r"^initiative_confirm_(ongoing|completed|paused)$")
 PAGE_ACTION = re.compile(r"^initiatives_page_(previous|next)$")
-
-
-def _actor(deps: Deps, client: WebClient, body: dict) -> Actor:
-    user = body["user"]
-    return identity.resolve(deps, client, slack_user_id=user["id"], team_id=user.get("team_id"))
 
 
 def _tell(body: dict, client: WebClient, respond: Respond, message: dict[str, Any]) -> None:
@@ -36,7 +31,9 @@ def _open_modal(
     ack()
     deps: Deps = context["deps"]
     try:
-        modal = initiatives.modal_context(deps, actor=_actor(deps, client, body), initiative_id=initiative_id)
+        modal = initiatives.modal_context(
+            deps, actor=actor_of(deps, client, body), initiative_id=initiative_id
+        )
     except UserError as error:
         _tell(body, client, respond, render_message("error.json.j2", message=str(error)))
         return
@@ -58,7 +55,7 @@ def confirm_clicked(ack: Ack, body: dict, client: WebClient, respond: Respond, c
     action = body["actions"][0]
     status = CONFIRM_ACTION.match(action["action_id"]).group(1)  # type: ignore[union-attr]
     value = action.get("value", "")
-    actor = _actor(deps, client, body)
+    actor = actor_of(deps, client, body)
     try:
         card = initiatives.confirm(
             deps, actor=actor, initiative_id=int(value) if value.isdigit() else 0, status=status
@@ -85,11 +82,7 @@ def page_clicked(ack: Ack, body: dict, respond: Respond, context) -> None:
     try:
         listing = initiatives.find(context["deps"], query=query, page=int(page) if page.isdigit() else 1)
     except UserError as error:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            **render_message("error.json.j2", message=str(error)),
-        )
+        reply_error(respond, str(error))
         return
     respond(replace_original=True, **render_message("initiative_list.json.j2", listing=listing))
 

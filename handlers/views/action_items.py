@@ -13,33 +13,15 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot import action_items, identity
-from bot.actor import Actor
+from bot import action_items
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message, render_view
+from handlers.common import actor_of, open_loading, refuse_in_view, update_view
 
 logger = logging.getLogger(__name__)
 
 CREATE_TITLE = "New action item"
-
-
-def open_loading(client: WebClient, *, trigger_id: str, title: str) -> dict[str, Any]:
-    """Use the trigger at once; returns the opened view (its id and hash) for the update."""
-    return client.views_open(trigger_id=trigger_id, view=render_view("action_loading.json.j2", title=title))[
-        "view"
-    ]
-
-
-def update_view(client: WebClient, opened: dict[str, Any], view: dict[str, Any]) -> None:
-    client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
-
-
-def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
-    user = body.get("user") or {}
-    user_id = user.get("id") or body["user_id"]
-    team_id = user.get("team_id") or (body.get("team") or {}).get("id") or body.get("team_id")
-    return identity.resolve(deps, client, slack_user_id=user_id, team_id=team_id)
 
 
 def open_create_form(
@@ -63,9 +45,7 @@ def open_create_form(
     source_link = permalink(client, *source_link_of) if source_link_of else None
     form = action_items.create_form(deps, actor=actor, title=title, notes=notes, source_link=source_link)
     if not form.allowed:
-        update_view(
-            client, opened, render_view("action_refused.json.j2", title=CREATE_TITLE, message=form.refusal)
-        )
+        refuse_in_view(client, opened, title=CREATE_TITLE, message=form.refusal)
         return
     metadata = json.dumps({"source_link": form.source_link, "response_url": response_url})
     view = render_view("action_form.json.j2", form=form, metadata=metadata, title_max=action_items.TITLE_MAX)

@@ -5,10 +5,11 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import identity, initiatives
+from bot import initiatives
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message
+from handlers.common import actor_of
 from handlers.events.app_home import publish_home
 
 
@@ -31,8 +32,7 @@ def form_values(state_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def submit_initiative(ack: Ack, body: dict, client: WebClient, context) -> None:
     deps: Deps = context["deps"]
-    user = body["user"]
-    actor = identity.resolve(deps, client, slack_user_id=user["id"], team_id=user.get("team_id"))
+    actor = actor_of(deps, client, body)
     metadata = body["view"].get("private_metadata") or ""
     try:
         form = initiatives.read_form(form_values(body["view"]["state"]["values"]))

@@ -6,9 +6,10 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import identity, meetings
+from bot import meetings
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
+from handlers.common import actor_of
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +33,7 @@ def submit_schedule(ack: Ack, body: dict, client: WebClient, context) -> None:
             quarterly="quarterly" in options,
             now=deps.now(),
         )
-        user = body["user"]
-        actor = identity.resolve(deps, client, slack_user_id=user["id"], team_id=user.get("team_id"))
+        actor = actor_of(deps, client, body)
         change = meetings.schedule(deps, actor=actor, request=request)
     except FieldErrors as error:
         ack(response_action="errors", errors=error.errors)

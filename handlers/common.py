@@ -1,0 +1,43 @@
+"""What several listeners do the same way: find the person behind a payload, open a modal in time,
+and answer with an error only the person who acted can see."""
+
+from typing import Any
+
+from slack_bolt import Respond
+from slack_sdk import WebClient
+
+from bot import identity
+from bot.actor import Actor
+from bot.deps import Deps
+from bot.rendering import render_message, render_view
+
+
+def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
+    """The person behind any payload: an action, a view submission, a shortcut or a command."""
+    user = body.get("user") or {}
+    user_id = user.get("id") or body["user_id"]
+    team_id = user.get("team_id") or (body.get("team") or {}).get("id") or body.get("team_id")
+    return identity.resolve(deps, client, slack_user_id=user_id, team_id=team_id)
+
+
+def open_loading(client: WebClient, *, trigger_id: str, title: str) -> dict[str, Any]:
+    """Use the trigger at once (it works once, for about 3 s); returns the opened view for the update."""
+    return client.views_open(trigger_id=trigger_id, view=render_view("modal_loading.json.j2", title=title))[
+        "view"
+    ]
+
+
+def update_view(client: WebClient, opened: dict[str, Any], view: dict[str, Any]) -> None:
+    client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
+
+
+def refuse_in_view(client: WebClient, opened: dict[str, Any], *, title: str, message: str) -> None:
+    """Replace a loading view by the reason the form cannot be shown."""
+    update_view(client, opened, render_view("modal_refused.json.j2", title=title, message=message))
+
+
+def reply_error(respond: Respond, message: str) -> None:
+    """An ephemeral error next to what was clicked, leaving the original message as it was."""
+    respond(
+        response_type="ephemeral", replace_original=False, **render_message("error.json.j2", message=message)
+    )
