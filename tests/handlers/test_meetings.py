@@ -244,7 +244,7 @@ def test_agenda_groups_by_objective_lists_overdue_items_and_sends_a_markdown_fil
     [markdown] = [u for u in bot.slack.uploads.values() if u["filename"].endswith(".md")]
     body = markdown["content"].decode()
     assert "### Reducing stigma and discrimination in access to services" in body
-    assert "**Skills <for> recovery** (ILO, ongoing)" in body
+    assert "**Skills \\<for\\> recovery** (ILO, ongoing)" in body, "user text is escaped for Markdown"
     assert "**Overdue** Draft the brief (ILO, due 2030-01-02)" in body
     assert markdown["channel_id"].startswith("D"), "the file goes to the person who asked"
 
