@@ -6,7 +6,6 @@ Every change is audited in the transaction that makes it. Due dates are calendar
 the reader's own day (their Slack timezone, or the working group's).
 """
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -23,7 +22,6 @@ from storage.models import ActionItem, Meeting, Organisation
 from storage.repositories import action_items, audit, meetings, organisations
 from storage.repositories.action_items import ActionItemRow, ListFilter
 
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 TITLE_MAX = 300
 OUTCOME_MAX = 500
 SOURCE_LINK_MAX = 500
@@ -238,12 +236,12 @@ def parse_command(text: str) -> Draft:
     parts = (text or "").split(maxsplit=2)
     if len(parts) < 2:
         raise UserError(f"Say who owns it, when it is due and what it is: {CREATE_USAGE}.")
-    mention = MENTION.match(parts[0])
+    assignee_user_id = parsing.mentioned_user(parts[0])
     return Draft(
         title=parts[2] if len(parts) > 2 else "",
         due_text=parts[1],
-        owner_text=None if mention else parts[0],
-        assignee_user_id=mention.group(1) if mention else None,
+        owner_text=None if assignee_user_id else parts[0],
+        assignee_user_id=assignee_user_id,
         default_meeting=True,
     )
 

@@ -1,4 +1,4 @@
-"""What people type, read the same way by every command: record numbers and calendar dates.
+"""What people type, read the same way by every command: record numbers, dates and mentions.
 
 Numbers are matched with an ASCII pattern rather than ``str.isdigit``, which accepts characters such
 as "²" that ``int`` then refuses (an unexpected error instead of a helpful reply). Each caller keeps
@@ -11,6 +11,8 @@ from datetime import date
 NUMBER = re.compile(r"[0-9]{1,9}")
 RECORD_NUMBER = re.compile(r"#?([0-9]{1,9})")
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# How Slack delivers "@person" typed in a command: <@U123> or <@U123|name>.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 class DateNotWritten(ValueError):
@@ -42,3 +44,17 @@ def iso_date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise DateDoesNotExist(text) from None
+
+
+def mentioned_user(token: str) -> str | None:
+    """The user id when ``token`` is exactly one mention, else None."""
+    match = MENTION.fullmatch(token.strip())
+    return match.group(1) if match else None
+
+
+def split_mention(text: str) -> tuple[str | None, str]:
+    """The first mentioned user id (or None) and the rest of the text without it."""
+    match = MENTION.search(text)
+    if match is None:
+        return None, text.strip()
+    return match.group(1), (text[: match.start()] + text[match.end() :]).strip()

@@ -20,6 +20,26 @@ def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
     return identity.resolve(deps, client, slack_user_id=user_id, team_id=team_id)
 
 
+def form_values(state_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """Each input block's answer by block id: text, a chosen option's value, a list of values, a
+    date, a time or a user id; None when left empty."""
+    values: dict[str, Any] = {}
+    for block_id, elements in state_values.items():
+        for element in elements.values():
+            if "selected_options" in element:
+                values[block_id] = [option["value"] for option in element["selected_options"] or []]
+            elif "selected_option" in element:
+                option = element["selected_option"]
+                values[block_id] = option["value"] if option else None
+            else:
+                answer_key = next(
+                    (key for key in ("selected_date", "selected_time", "selected_user") if key in element),
+                    "value",
+                )
+                values[block_id] = element.get(answer_key)
+    return values
+
+
 def open_loading(client: WebClient, *, trigger_id: str, title: str) -> dict[str, Any]:
     """Use the trigger at once (it works once, for about 3 s); returns the opened view for the update."""
     return client.views_open(trigger_id=trigger_id, view=render_view("modal_loading.json.j2", title=title))[

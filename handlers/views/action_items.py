@@ -13,11 +13,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot import action_items
+from bot import action_items, parsing
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message, render_view
-from handlers.common import actor_of, open_loading, refuse_in_view, update_view
+from handlers.common import actor_of, form_values, open_loading, refuse_in_view, update_view
 
 logger = logging.getLogger(__name__)
 
@@ -72,17 +72,8 @@ def tell(client: WebClient, *, response_url: str | None, user_id: str, message: 
     client.chat_postMessage(channel=user_id, **message)
 
 
-def _input(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    return (values.get(block_id) or {}).get("value") or {}
-
-
-def _selected(values: dict[str, Any], block_id: str) -> str | None:
-    option = _input(values, block_id).get("selected_option") or {}
-    return option.get("value")
-
-
 def _as_id(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() else None
+    return parsing.whole_number(text)
 
 
 def _metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -94,15 +85,15 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 def submit_create(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
     deps: Deps = context["deps"]
-    values = view["state"]["values"]
+    values = form_values(view["state"]["values"])
     metadata = _metadata(view)
     draft = action_items.Draft(
-        title=_input(values, "title").get("value") or "",
-        due_text=_input(values, "due").get("selected_date") or "",
-        owner_organisation_id=_as_id(_selected(values, "owner")),
-        assignee_user_id=_input(values, "person").get("selected_user"),
-        meeting_id=_as_id(_selected(values, "meeting")),
-        notes=_input(values, "notes").get("value") or "",
+        title=values.get("title") or "",
+        due_text=values.get("due") or "",
+        owner_organisation_id=_as_id(values.get("owner")),
+        assignee_user_id=values.get("person"),
+        meeting_id=_as_id(values.get("meeting")),
+        notes=values.get("notes") or "",
         source_link=metadata.get("source_link"),
     )
     actor = actor_of(deps, client, body)
@@ -122,7 +113,7 @@ def submit_create(ack: Ack, body: dict, client: WebClient, context, view: dict) 
 def submit_done(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
     deps: Deps = context["deps"]
     metadata = _metadata(view)
-    outcome = _input(view["state"]["values"], "outcome").get("value") or ""
+    outcome = form_values(view["state"]["values"]).get("outcome") or ""
     if not outcome.strip():
         ack(response_action="errors", errors={"outcome": "Say in one line what came of it."})
         return
@@ -140,7 +131,7 @@ def submit_done(ack: Ack, body: dict, client: WebClient, context, view: dict) ->
 def submit_reassign(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
     deps: Deps = context["deps"]
     metadata = _metadata(view)
-    values = view["state"]["values"]
+    values = form_values(view["state"]["values"])
     actor = actor_of(deps, client, body)
     try:
         item = action_items.reassign(
@@ -148,8 +139,8 @@ def submit_reassign(ack: Ack, body: dict, client: WebClient, context, view: dict
             client,
             actor=actor,
             item_id=int(metadata["item_id"]),
-            organisation_id=_as_id(_selected(values, "owner")),
-            assignee_user_id=_input(values, "person").get("selected_user"),
+            organisation_id=_as_id(values.get("owner")),
+            assignee_user_id=values.get("person"),
         )
     except FieldErrors as error:
         ack(response_action="errors", errors=error.errors)
