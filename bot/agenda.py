@@ -7,6 +7,7 @@ Rendered twice from the same data: as a Slack message (``agenda.json.j2``) and a
 import logging
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -55,8 +56,11 @@ class Agenda:
         return len({s.initiative.id for _, group in self.by_objective for s in group})
 
 
-def build(session: Session, *, now: datetime, meeting: Meeting | None = None) -> Agenda:
-    """The agenda for ``meeting`` (default: the next one), counting sharing since the last meeting."""
+def build(session: Session, *, now: datetime, timezone: str, meeting: Meeting | None = None) -> Agenda:
+    """The agenda for ``meeting`` (default: the next one), counting sharing since the last meeting.
+
+    An item is overdue once its due date has passed in the working group's timezone, as in the digest.
+    """
     cycle = current_cycle(session, now=now)
     if meeting is not None:
         cycle = Cycle(starts_at=cycle.starts_at, last_meeting=cycle.last_meeting, next_meeting=meeting)
@@ -69,7 +73,7 @@ def build(session: Session, *, now: datetime, meeting: Meeting | None = None) ->
         for code in codes:
             label = vocabulary.OBJECTIVES.get(code or "", UNCLASSIFIED)
             groups.setdefault(label, []).append(SharedInitiative(initiative, organisation))
-    today = now.date()
+    today = now.astimezone(ZoneInfo(timezone)).date()
     items = [
         OpenItem(item=item, organisation=organisation, overdue=agenda_records.is_overdue(item, today=today))
         for item, organisation in agenda_records.open_action_items(session)
@@ -100,7 +104,7 @@ def markdown_attachment(agenda: Agenda) -> Attachment:
 
 def current(deps: Deps) -> Agenda:
     with session_scope(deps.engine) as session:
-        return build(session, now=deps.now())
+        return build(session, now=deps.now(), timezone=deps.settings.itwg_timezone)
 
 
 def send_markdown_to(client: WebClient, *, user_id: str, agenda: Agenda) -> bool:

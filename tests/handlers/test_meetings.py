@@ -353,3 +353,14 @@ def test_a_meeting_that_has_started_cannot_be_moved_or_cancelled(bot):
     [meeting] = stored_meetings(bot)
     assert meeting.status == "scheduled" and meeting.sequence == 0
     assert not bot.slack.calls_to("files.getUploadURLExternal")
+
+
+def test_agenda_counts_an_item_overdue_from_midnight_in_the_working_groups_timezone(bot):
+    with session_scope(bot.deps.engine) as session:
+        ilo = organisations.find_by_acronym(session, text="ILO")
+        session.add(
+            ActionItem(title="Draft the brief", owner_organisation_id=ilo.id, due_date=date(2030, 5, 2))
+        )
+    bot.clock.set(datetime(2030, 5, 2, 23, 30, tzinfo=UTC))  # already 3 May in Vienna
+    bot.command("agenda", who="UNICEF")
+    assert "(1, 1 overdue)" in bot.last_reply_text()
