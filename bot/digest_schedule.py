@@ -114,7 +114,7 @@ def subscribe(deps: Deps, *, actor: Actor, args: str) -> DigestSubscription:
         )
         audit.record(
             session,
-            actor=actor.label,
+            actor=actor.slack_user_id,
             actor_person_id=actor.person_id,
             action="digest.subscribe",
             entity="digestsubscription",
@@ -131,7 +131,7 @@ def unsubscribe(deps: Deps, *, actor: Actor) -> bool:
         if removed:
             audit.record(
                 session,
-                actor=actor.label,
+                actor=actor.slack_user_id,
                 actor_person_id=actor.person_id,
                 action="digest.unsubscribe",
                 entity="digestsubscription",

@@ -349,7 +349,7 @@ def save(deps: Deps, *, actor: Actor, form: InitiativeForm, initiative_id: int |
             action, details = "initiative.edit", {"changed": changed}
         audit.record(
             session,
-            actor=actor.label,
+            actor=actor.slack_user_id,
             actor_person_id=actor.person_id,
             action=action,
             entity="initiative",
@@ -374,7 +374,7 @@ def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> Ini
         )
         audit.record(
             session,
-            actor=actor.label,
+            actor=actor.slack_user_id,
             actor_person_id=actor.person_id,
             action="initiative.confirm",
             entity="initiative",
