@@ -265,6 +265,24 @@ def _changeable(session, meeting_id: int) -> Meeting:
     return meeting
 
 
+def _record_change(
+    session, *, actor: Actor, meeting: Meeting, now: datetime, action: str, details: dict[str, str]
+) -> None:
+    """Every change raises SEQUENCE (so calendars replace the entry) and is audited with the change."""
+    meeting.sequence += 1
+    meeting.updated_at = now
+    session.add(meeting)
+    audit.record(
+        session,
+        actor=actor.slack_user_id,
+        actor_person_id=actor.person_id,
+        action=action,
+        entity="meeting",
+        entity_id=meeting.id,
+        details=details,
+    )
+
+
 def reschedule(
     deps: Deps, *, actor: Actor, meeting_id: int, starts_at: datetime, timezone: str
 ) -> MeetingChange:
@@ -278,16 +296,12 @@ def reschedule(
             raise UserError(f"Meeting #{meeting_id} has already started; schedule a new one instead.")
         meeting.starts_at = starts_at
         meeting.timezone = timezone
-        meeting.sequence += 1
-        meeting.updated_at = deps.now()
-        session.add(meeting)
-        audit.record(
+        _record_change(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            actor=actor,
+            meeting=meeting,
+            now=deps.now(),
             action="meeting.reschedule",
-            entity="meeting",
-            entity_id=meeting.id,
             details={"from": previous.isoformat(), "to": starts_at.isoformat(), "timezone": timezone},
         )
         emails = recipients.attendee_emails(session)
@@ -307,16 +321,12 @@ def cancel(deps: Deps, *, actor: Actor, meeting_id: int) -> MeetingChange:
         if meeting.starts_at <= deps.now():
             raise UserError(f"Meeting #{meeting_id} has already started; it can no longer be cancelled.")
         meeting.status = "cancelled"
-        meeting.sequence += 1
-        meeting.updated_at = deps.now()
-        session.add(meeting)
-        audit.record(
+        _record_change(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            actor=actor,
+            meeting=meeting,
+            now=deps.now(),
             action="meeting.cancel",
-            entity="meeting",
-            entity_id=meeting.id,
             details={"starts_at": meeting.starts_at.isoformat()},
         )
         emails = recipients.attendee_emails(session)
