@@ -1,15 +1,19 @@
 """What several listeners do the same way: find the person behind a payload, open a modal in time,
 and answer with an error only the person who acted can see."""
 
+import logging
 from typing import Any
 
 from slack_bolt import Respond
 from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
 
 from bot import identity
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.rendering import render_message, render_view
+
+logger = logging.getLogger(__name__)
 
 
 def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
@@ -54,6 +58,18 @@ def update_view(client: WebClient, opened: dict[str, Any], view: dict[str, Any])
 def refuse_in_view(client: WebClient, opened: dict[str, Any], *, title: str, message: str) -> None:
     """Replace a loading view by the reason the form cannot be shown."""
     update_view(client, opened, render_view("modal_refused.json.j2", title=title, message=message))
+
+
+def tell(client: WebClient, *, response_url: str | None, user_id: str, message: dict[str, Any]) -> None:
+    """Answer where the person started (ephemeral, via the response URL), else in a direct message."""
+    if response_url:
+        response = WebhookClient(response_url).send(
+            text=message["text"], blocks=message["blocks"], response_type="ephemeral", replace_original=False
+        )
+        if response.status_code == 200:
+            return
+        logger.warning("response_url answered %s; sending a direct message instead", response.status_code)
+    client.chat_postMessage(channel=user_id, **message)
 
 
 def reply_error(respond: Respond, message: str) -> None:

@@ -6,7 +6,7 @@ import re
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import action_items
+from bot import action_items, parsing
 from bot.deps import Deps
 from bot.errors import UserError
 from bot.rendering import render_message, render_view
@@ -60,7 +60,7 @@ def turn_page(ack: Ack, body: dict, client: WebClient, respond: Respond, context
     page, _, scope = body["actions"][0]["value"].partition(" ")
     try:
         listing = action_items.list_items(
-            deps, actor=actor_of(deps, client, body), scope=scope, page=int(page) if page.isdigit() else 1
+            deps, actor=actor_of(deps, client, body), scope=scope, page=parsing.whole_number(page) or 1
         )
     except UserError as error:
         reply_error(respond, str(error))

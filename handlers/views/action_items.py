@@ -11,13 +11,12 @@ from typing import Any
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
 from bot import action_items, parsing
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message, render_view
-from handlers.common import actor_of, form_values, open_loading, refuse_in_view, update_view
+from handlers.common import actor_of, form_values, open_loading, refuse_in_view, tell, update_view
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +57,6 @@ def permalink(client: WebClient, channel: str, message_ts: str) -> str | None:
     except SlackApiError as error:
         logger.warning("chat.getPermalink failed: %s", error.response.get("error"))
         return None
-
-
-def tell(client: WebClient, *, response_url: str | None, user_id: str, message: dict[str, Any]) -> None:
-    """Answer where the person started (ephemeral, via the response URL), else in a direct message."""
-    if response_url:
-        response = WebhookClient(response_url).send(
-            text=message["text"], blocks=message["blocks"], response_type="ephemeral", replace_original=False
-        )
-        if response.status_code == 200:
-            return
-        logger.warning("response_url answered %s; sending a direct message instead", response.status_code)
-    client.chat_postMessage(channel=user_id, **message)
 
 
 def _as_id(text: str | None) -> int | None:

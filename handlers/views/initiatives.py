@@ -3,7 +3,7 @@
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import initiatives
+from bot import initiatives, parsing
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message
@@ -17,9 +17,7 @@ def submit_initiative(ack: Ack, body: dict, client: WebClient, context) -> None:
     metadata = body["view"].get("private_metadata") or ""
     try:
         form = initiatives.read_form(form_values(body["view"]["state"]["values"]))
-        saved = initiatives.save(
-            deps, actor=actor, form=form, initiative_id=int(metadata) if metadata.isdigit() else None
-        )
+        saved = initiatives.save(deps, actor=actor, form=form, initiative_id=parsing.whole_number(metadata))
     except FieldErrors as error:
         ack(response_action="errors", errors=error.errors)
         return
