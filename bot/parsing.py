@@ -58,3 +58,13 @@ def split_mention(text: str) -> tuple[str | None, str]:
     if match is None:
         return None, text.strip()
     return match.group(1), (text[: match.start()] + text[match.end() :]).strip()
+
+
+def unescape_slack_text(text: str) -> str:
+    """Typed text as the person typed it: Slack sends ``&``, ``<`` and ``>`` as entities.
+
+    Stored text is escaped again whenever it is shown, so without this an "R&D" title would be shown
+    as "R&amp;D". Mentions (``<@U…>``) are real brackets and pass unchanged; ``&amp;`` goes last so
+    "&amp;lt;" stays the "&lt;" that was typed.
+    """
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")

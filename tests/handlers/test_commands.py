@@ -42,3 +42,10 @@ def test_unknown_subcommand_text_is_escaped(bot):
     reply = bot.replies()[-1]
     assert "<!channel>" not in str(reply)
     assert "&lt;!channel&gt;" in bot.last_reply_text()
+
+
+def test_text_slack_sent_as_entities_is_stored_as_typed_and_shown_escaped_once(bot):
+    bot.command("action ILO 2030-03-31 R&amp;D &lt;plan&gt;", who="ILO")  # how Slack sends "R&D <plan>"
+    text = bot.last_reply_text()
+    assert "R&amp;D &lt;plan&gt;" in text
+    assert "&amp;amp;" not in text and "&amp;lt;" not in text
