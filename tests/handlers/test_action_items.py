@@ -350,6 +350,13 @@ def test_shortcut_prefills_modal_from_message_and_links_back(bot):
     assert permalink in json.dumps(bot.replies()[-1])
 
 
+def test_shortcut_shows_the_messages_text_as_written_not_as_entities(bot):
+    _shortcut(bot, "R&amp;D budget &lt;draft&gt;", who="ILO")  # how Slack sends "R&D budget <draft>"
+    view = _valid_view(_last_view(bot))
+    title = next(b for b in view["blocks"] if b.get("block_id") == "title")
+    assert title["element"]["initial_value"] == "R&D budget <draft>"
+
+
 def test_shortcut_still_opens_modal_when_permalink_fails(bot):
     bot.slack.fail("chat.getPermalink", "channel_not_found")
     _shortcut(bot, "Short note", who="ILO")
