@@ -75,7 +75,7 @@ def build(session: Session, *, now: datetime, timezone: str, meeting: Meeting | 
             groups.setdefault(label, []).append(SharedInitiative(initiative, organisation))
     today = now.astimezone(ZoneInfo(timezone)).date()
     items = [
-        OpenItem(item=item, organisation=organisation, overdue=agenda_records.is_overdue(item, today=today))
+        OpenItem(item=item, organisation=organisation, overdue=item.due_date < today)
         for item, organisation in agenda_records.open_action_items(session)
     ]
     missing = [s.organisation for s in sharing_status(session, cycle=cycle) if s.missing]
