@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from sqlmodel import Session
 
-from bot import identity
+from bot import identity, parsing
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
@@ -23,9 +23,6 @@ from storage.models import ActionItem, Meeting, Organisation
 from storage.repositories import action_items, audit, meetings, organisations
 from storage.repositories.action_items import ActionItemRow, ListFilter
 
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-ITEM_NUMBER = re.compile(r"^#?(\d{1,9})$")
-MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
 # What a Slack user id looks like; anything else in a mention or a forged user select is refused
 # before it reaches users.info or a column of 40 characters.
 SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,38}")
@@ -135,11 +132,11 @@ def parse_due_date(text: str, *, today: date) -> date:
     text = (text or "").strip()
     if not text:
         raise UserError(f"Give a due date as YYYY-MM-DD, e.g. {example}.")
-    if not ISO_DATE.match(text):
-        raise UserError(f"I can't read the date “{text}”: write it as YYYY-MM-DD, e.g. {example}.")
     try:
-        due = date.fromisoformat(text)
-    except ValueError:
+        due = parsing.iso_date(text)
+    except parsing.DateNotWritten:
+        raise UserError(f"I can't read the date “{text}”: write it as YYYY-MM-DD, e.g. {example}.") from None
+    except parsing.DateDoesNotExist:
         raise UserError(f"{text} is not a real date: write it as YYYY-MM-DD, e.g. {example}.") from None
     if due < today:
         raise UserError(
@@ -149,10 +146,10 @@ def parse_due_date(text: str, *, today: date) -> date:
 
 
 def parse_item_number(text: str, *, usage: str) -> int:
-    match = ITEM_NUMBER.match((text or "").strip())
-    if match is None:
+    number = parsing.record_number(text)
+    if number is None:
         raise UserError(f"Give the item's number as shown by `/itwg actions`, e.g. {usage}.")
-    return int(match.group(1))
+    return number
 
 
 # -- views of items --------------------------------------------------------------------------------------
@@ -244,12 +241,12 @@ def parse_command(text: str) -> Draft:
     parts = (text or "").split(maxsplit=2)
     if len(parts) < 2:
         raise UserError(f"Say who owns it, when it is due and what it is: {CREATE_USAGE}.")
-    mention = MENTION.match(parts[0])
+    assignee_user_id = parsing.mentioned_user(parts[0])
     return Draft(
         title=parts[2] if len(parts) > 2 else "",
         due_text=parts[1],
-        owner_text=None if mention else parts[0],
-        assignee_user_id=mention.group(1) if mention else None,
+        owner_text=None if assignee_user_id else parts[0],
+        assignee_user_id=assignee_user_id,
         default_meeting=True,
     )
 

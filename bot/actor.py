@@ -17,10 +17,6 @@ class Actor:
     def is_co_lead(self) -> bool:
         return self.role == "co_lead"
 
-    @property
-    def label(self) -> str:
-        return self.slack_user_id
-
     def may_manage(self, organisation_id: int | None) -> bool:
         """Co-leads manage everything; anyone else only their own organisation's records."""
         if self.is_co_lead:

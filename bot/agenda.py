@@ -7,17 +7,16 @@ Rendered twice from the same data: as a Slack message (``agenda.json.j2``) and a
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import vocabulary
+from bot import exports, vocabulary
 from bot.cycles import Cycle, current_cycle, sharing_status
 from bot.deps import Deps
-from bot.notifications import Attachment
+from bot.notifications import Attachment, send_privately
 from storage.db import session_scope
 from storage.models import ActionItem, Initiative, Meeting, Organisation
 from storage.repositories import agenda as agenda_records
@@ -57,8 +56,11 @@ class Agenda:
         return len({s.initiative.id for _, group in self.by_objective for s in group})
 
 
-def build(session: Session, *, now: datetime, meeting: Meeting | None = None) -> Agenda:
-    """The agenda for ``meeting`` (default: the next one), counting sharing since the last meeting."""
+def build(session: Session, *, now: datetime, timezone: str, meeting: Meeting | None = None) -> Agenda:
+    """The agenda for ``meeting`` (default: the next one), counting sharing since the last meeting.
+
+    An item is overdue once its due date has passed in the working group's timezone, as in the digest.
+    """
     cycle = current_cycle(session, now=now)
     if meeting is not None:
         cycle = Cycle(starts_at=cycle.starts_at, last_meeting=cycle.last_meeting, next_meeting=meeting)
@@ -71,9 +73,9 @@ def build(session: Session, *, now: datetime, meeting: Meeting | None = None) ->
         for code in codes:
             label = vocabulary.OBJECTIVES.get(code or "", UNCLASSIFIED)
             groups.setdefault(label, []).append(SharedInitiative(initiative, organisation))
-    today = now.date()
+    today = now.astimezone(ZoneInfo(timezone)).date()
     items = [
-        OpenItem(item=item, organisation=organisation, overdue=agenda_records.is_overdue(item, today=today))
+        OpenItem(item=item, organisation=organisation, overdue=item.due_date < today)
         for item, organisation in agenda_records.open_action_items(session)
     ]
     missing = [s.organisation for s in sharing_status(session, cycle=cycle) if s.missing]
@@ -86,21 +88,9 @@ def build(session: Session, *, now: datetime, meeting: Meeting | None = None) ->
     )
 
 
-@cache
-def _markdown_environment() -> Environment:
-    # Markdown is not mrkdwn or JSON, so it gets its own environment without their escaping.
-    return Environment(
-        loader=PackageLoader("bot", "templates"),
-        undefined=StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def render_markdown(agenda: Agenda) -> str:
-    return _markdown_environment().get_template("agenda.md.j2").render(agenda=agenda)
+    """The pre-read as a Markdown file, with titles escaped like every other Markdown file."""
+    return exports.render_markdown("agenda.md.j2", agenda=agenda)
 
 
 def markdown_attachment(agenda: Agenda) -> Attachment:
@@ -114,21 +104,18 @@ def markdown_attachment(agenda: Agenda) -> Attachment:
 
 def current(deps: Deps) -> Agenda:
     with session_scope(deps.engine) as session:
-        return build(session, now=deps.now())
+        return build(session, now=deps.now(), timezone=deps.settings.itwg_timezone)
 
 
 def send_markdown_to(client: WebClient, *, user_id: str, agenda: Agenda) -> bool:
     """Send the Markdown pre-read to the person's DM (not the channel they typed in, which the bot
     may not be in and where others did not ask for it). False when Slack refused."""
-    attachment = markdown_attachment(agenda)
     try:
-        channel = client.conversations_open(users=user_id)["channel"]["id"]
-        client.files_upload_v2(
-            channel=channel,
-            content=attachment.content,
-            filename=attachment.filename,
-            title=attachment.title,
-            initial_comment="The agenda pre-read as a Markdown file.",
+        send_privately(
+            client,
+            user_id=user_id,
+            attachment=markdown_attachment(agenda),
+            comment="The agenda pre-read as a Markdown file.",
         )
     except SlackApiError as error:
         logger.warning("could not send the agenda file to %s: %s", user_id, error.response.get("error"))

@@ -1,7 +1,7 @@
 """The one place that wires Slack, services and storage together."""
 
 import logging
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -14,6 +14,11 @@ from handlers.middleware import drop_redeliveries, inject_deps, strip_nul_charac
 from storage.db import make_engine
 
 logger = logging.getLogger(__name__)
+
+# Bolt acks from inside the listener, so a listener waiting for a free thread cannot ack. Bolt's
+# default pool (cores + 4) is soon full of listeners doing their slow, I/O-bound work after ack;
+# a pool sized for the server's concurrency keeps acks immediate under load.
+LISTENER_THREADS = 64
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -47,7 +52,8 @@ def create_app(
         request_verification_enabled=True,
         process_before_response=False,
         logger=logging.getLogger("itwg.bolt"),
-        **({"listener_executor": listener_executor} if listener_executor else {}),
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="itwg-listener"),
     )
     app.use(inject_deps(deps))
     app.use(drop_redeliveries(deps))

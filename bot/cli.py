@@ -70,8 +70,9 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     from bot.console.session import ConsoleSession
 
-    cmd_migrate(settings, argparse.Namespace(membership=None))
     logging.getLogger().setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    cmd_migrate(settings, argparse.Namespace(membership=None))
     interactive = sys.stdin.isatty()
 
     def ask(prompt: str) -> str | None:
@@ -122,13 +123,15 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_sync_members(settings: Settings, args: argparse.Namespace) -> int:
     from bot import identity
-    from bot.app import make_client
     from bot.deps import Deps
+    from bot.slack_client import make_clock_client
     from storage.db import make_engine
 
     require(settings, "slack_bot_token", "itwg_channel")
     deps = Deps(settings=settings, engine=make_engine(settings.database_url))
-    report = identity.sync_channel_members(deps, make_client(settings), channel=settings.itwg_channel or "")
+    # A large channel means one users.info per new member: wait out 429s like the clock does.
+    client = make_clock_client(settings)
+    report = identity.sync_channel_members(deps, client, channel=settings.itwg_channel or "")
     print(f"{report.members_seen} channel members; {report.registered} new; {report.mapped} mapped.")
     if report.unmapped:
         print("Not mapped to an organisation (ask them to run /itwg join ORG):")

@@ -8,7 +8,6 @@ It goes to the requester privately. The message carries a summary; when the whol
 in one message, the full version travels with it as a Markdown file.
 """
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -16,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import opportunities, vocabulary
+from bot import opportunities, parsing, vocabulary
 from bot.actor import Actor
 from bot.blockkit import MESSAGE_BLOCKS, MESSAGE_CHARACTERS, SECTION_TEXT
 from bot.cycles import OrganisationSharing, current_cycle, sharing_status
@@ -37,7 +36,6 @@ SUMMARY_ROWS = 8
 SHORT_SUMMARY_ROWS = 3
 FULL_ROWS = 500
 TOP_OPPORTUNITIES = 3
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATE_HELP = "Write the date as YYYY-MM-DD, e.g. `/itwg digest since 2030-01-31`."
 
 
@@ -132,11 +130,13 @@ def parse_since(text: str, *, now: datetime, timezone: str) -> datetime | None:
             raise UserError(DATE_HELP)
     if not words:
         return None
-    if len(words) > 1 or not DATE.match(words[0]):
+    if len(words) > 1:
         raise UserError(f"I can't read `{' '.join(words)}` as a date. {DATE_HELP}")
     try:
-        day = date.fromisoformat(words[0])
-    except ValueError:
+        day = parsing.iso_date(words[0])
+    except parsing.DateNotWritten:
+        raise UserError(f"I can't read `{words[0]}` as a date. {DATE_HELP}") from None
+    except parsing.DateDoesNotExist:
         raise UserError(f"`{words[0]}` is not a calendar date. {DATE_HELP}") from None
     moment = datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
     if moment > now:

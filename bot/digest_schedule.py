@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import digest as digests
+from bot import parsing
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
@@ -82,9 +83,10 @@ def parse_schedule(args: str) -> Schedule:
         return Schedule("weekly", weekday, None, at_time)
     if day is None:
         return Schedule("monthly", None, 1, at_time)
-    if not day.isdigit() or not 1 <= int(day) <= LAST_DAY_OF_MONTH:
+    day_of_month = parsing.whole_number(day)
+    if day_of_month is None or not 1 <= day_of_month <= LAST_DAY_OF_MONTH:
         raise UserError(f"A monthly digest goes out on a day from 1 to {LAST_DAY_OF_MONTH}. {USAGE}.")
-    return Schedule("monthly", None, int(day), at_time)
+    return Schedule("monthly", None, day_of_month, at_time)
 
 
 def describe(subscription: DigestSubscription) -> str:
@@ -112,7 +114,7 @@ def subscribe(deps: Deps, *, actor: Actor, args: str) -> DigestSubscription:
         )
         audit.record(
             session,
-            actor=actor.label,
+            actor=actor.slack_user_id,
             actor_person_id=actor.person_id,
             action="digest.subscribe",
             entity="digestsubscription",
@@ -129,7 +131,7 @@ def unsubscribe(deps: Deps, *, actor: Actor) -> bool:
         if removed:
             audit.record(
                 session,
-                actor=actor.label,
+                actor=actor.slack_user_id,
                 actor_person_id=actor.person_id,
                 action="digest.unsubscribe",
                 entity="digestsubscription",

@@ -26,6 +26,7 @@ from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
 from bot.notifications import Attachment
+from bot.rendering import label_filter
 from storage.db import session_scope
 from storage.models import Meeting
 from storage.repositories import exports as repository
@@ -84,18 +85,9 @@ def markdown_environment() -> Environment:
         ("continuum", vocabulary.CONTINUUM),
         ("initiative_status", vocabulary.INITIATIVE_STATUSES),
     ):
-        env.filters[name] = _labeller(mapping)
+        env.filters[name] = label_filter(mapping)
     env.globals.update(vocabulary=vocabulary)
     return env
-
-
-def _labeller(mapping: dict[str, str]):
-    def labels(codes: object) -> str:
-        if isinstance(codes, str):
-            return mapping.get(codes, codes)
-        return ", ".join(mapping.get(code, code) for code in codes or [])
-
-    return labels
 
 
 def render_markdown(template_name: str, **context: Any) -> str:

@@ -21,7 +21,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import vocabulary
+from bot import parsing, vocabulary
 from bot.actor import Actor
 from bot.cycles import Cycle, OrganisationSharing, current_cycle, sharing_status
 from bot.deps import Deps
@@ -235,10 +235,10 @@ def read_form(values: dict[str, Any]) -> InitiativeForm:
 
 
 def parse_initiative_id(text: str, *, usage: str) -> int:
-    match = re.fullmatch(r"#?(\d{1,9})", text.strip())
-    if match is None:
+    number = parsing.record_number(text)
+    if number is None:
         raise UserError(f"Say which initiative by its number, e.g. `{usage}`.")
-    return int(match.group(1))
+    return number
 
 
 # -- the modal ----------------------------------------------------------------------------------------
@@ -349,7 +349,7 @@ def save(deps: Deps, *, actor: Actor, form: InitiativeForm, initiative_id: int |
             action, details = "initiative.edit", {"changed": changed}
         audit.record(
             session,
-            actor=actor.label,
+            actor=actor.slack_user_id,
             actor_person_id=actor.person_id,
             action=action,
             entity="initiative",
@@ -374,7 +374,7 @@ def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> Ini
         )
         audit.record(
             session,
-            actor=actor.label,
+            actor=actor.slack_user_id,
             actor_person_id=actor.person_id,
             action="initiative.confirm",
             entity="initiative",

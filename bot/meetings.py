@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import invites
+from bot import invites, parsing
 from bot.actor import Actor
 from bot.cycles import current_cycle, sharing_status
 from bot.deps import Deps
@@ -35,12 +35,7 @@ from storage.repositories import meetings as meeting_records
 
 logger = logging.getLogger(__name__)
 
-DATE_FORM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TIME_FORM = re.compile(r"^\d{1,2}:\d{2}$")
-# ASCII digits only: str.isdigit() also accepts "²", which int() refuses; bounded so no number
-# overflows a database integer.
-MEETING_NUMBER = re.compile(r"[0-9]{1,9}")
-DURATION = re.compile(r"[0-9]{1,5}")
 SERIES_LENGTH = 4
 SERIES_MONTHS = 3
 DEFAULT_DURATION_MINUTES = 90
@@ -88,11 +83,11 @@ def zone_named(name: str) -> ZoneInfo:
 
 
 def parse_day(text: str) -> date:
-    if not DATE_FORM.match(text):
-        raise UserError(f"“{text}” is not a date like 2030-03-14 (YYYY-MM-DD).")
     try:
-        return date.fromisoformat(text)
-    except ValueError:
+        return parsing.iso_date(text)
+    except parsing.DateNotWritten:
+        raise UserError(f"“{text}” is not a date like 2030-03-14 (YYYY-MM-DD).") from None
+    except parsing.DateDoesNotExist:
         raise UserError(f"{text} is not a date that exists; check the month and day.") from None
 
 
@@ -168,17 +163,17 @@ def parse_reschedule(deps: Deps, text: str) -> tuple[int, datetime, str]:
 
 
 def parse_meeting_id(text: str) -> int:
-    cleaned = text.strip().removeprefix("#")
-    if not MEETING_NUMBER.fullmatch(cleaned):
+    number = parsing.record_number(text)
+    if number is None:
         raise UserError(f"“{text}” is not a meeting number; `/itwg next` shows it as #N.")
-    return int(cleaned)
+    return number
 
 
 def parse_duration(text: str) -> int:
-    cleaned = text.strip().lower().removesuffix("min").removesuffix("m").strip()
-    if not DURATION.fullmatch(cleaned) or not 15 <= int(cleaned) <= MAX_DURATION_MINUTES:
+    minutes = parsing.whole_number(text.strip().lower().removesuffix("min").removesuffix("m"))
+    if minutes is None or not 15 <= minutes <= MAX_DURATION_MINUTES:
         raise UserError("Give the duration in minutes, between 15 and 720, e.g. 90.")
-    return int(cleaned)
+    return minutes
 
 
 # -- series ----------------------------------------------------------------------------------------
@@ -270,6 +265,24 @@ def _changeable(session, meeting_id: int) -> Meeting:
     return meeting
 
 
+def _record_change(
+    session, *, actor: Actor, meeting: Meeting, now: datetime, action: str, details: dict[str, str]
+) -> None:
+    """Every change raises SEQUENCE (so calendars replace the entry) and is audited with the change."""
+    meeting.sequence += 1
+    meeting.updated_at = now
+    session.add(meeting)
+    audit.record(
+        session,
+        actor=actor.slack_user_id,
+        actor_person_id=actor.person_id,
+        action=action,
+        entity="meeting",
+        entity_id=meeting.id,
+        details=details,
+    )
+
+
 def reschedule(
     deps: Deps, *, actor: Actor, meeting_id: int, starts_at: datetime, timezone: str
 ) -> MeetingChange:
@@ -283,16 +296,12 @@ def reschedule(
             raise UserError(f"Meeting #{meeting_id} has already started; schedule a new one instead.")
         meeting.starts_at = starts_at
         meeting.timezone = timezone
-        meeting.sequence += 1
-        meeting.updated_at = deps.now()
-        session.add(meeting)
-        audit.record(
+        _record_change(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            actor=actor,
+            meeting=meeting,
+            now=deps.now(),
             action="meeting.reschedule",
-            entity="meeting",
-            entity_id=meeting.id,
             details={"from": previous.isoformat(), "to": starts_at.isoformat(), "timezone": timezone},
         )
         emails = recipients.attendee_emails(session)
@@ -312,16 +321,12 @@ def cancel(deps: Deps, *, actor: Actor, meeting_id: int) -> MeetingChange:
         if meeting.starts_at <= deps.now():
             raise UserError(f"Meeting #{meeting_id} has already started; it can no longer be cancelled.")
         meeting.status = "cancelled"
-        meeting.sequence += 1
-        meeting.updated_at = deps.now()
-        session.add(meeting)
-        audit.record(
+        _record_change(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            actor=actor,
+            meeting=meeting,
+            now=deps.now(),
             action="meeting.cancel",
-            entity="meeting",
-            entity_id=meeting.id,
             details={"starts_at": meeting.starts_at.isoformat()},
         )
         emails = recipients.attendee_emails(session)

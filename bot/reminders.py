@@ -98,7 +98,7 @@ def _channel_message(meeting: Meeting, offset_text: str, missing: list[Organisat
 
 
 def _agenda_file(
-    engine: Engine, meeting: Meeting, now: datetime, *, wanted: bool
+    engine: Engine, meeting: Meeting, now: datetime, *, timezone: str, wanted: bool
 ) -> Callable[[], list[Attachment]]:
     """The pre-read, built only once the reminder is claimed (it takes a few queries)."""
 
@@ -106,7 +106,8 @@ def _agenda_file(
         if not wanted:
             return []
         with session_scope(engine) as session:
-            return [agenda.markdown_attachment(agenda.build(session, now=now, meeting=meeting))]
+            pre_read = agenda.build(session, now=now, timezone=timezone, meeting=meeting)
+            return [agenda.markdown_attachment(pre_read)]
 
     return attachments
 
@@ -135,7 +136,9 @@ def meeting_reminders(session: Session, *, now: datetime, settings: Settings) ->
                 grace=grace_for(delta),
                 channel=channel,
                 render=_channel_message(meeting, offset_text, missing[meeting.id or 0], with_agenda),
-                attachments=_agenda_file(engine, meeting, now, wanted=with_agenda),
+                attachments=_agenda_file(
+                    engine, meeting, now, timezone=settings.itwg_timezone, wanted=with_agenda
+                ),
             )
         )
     return due

@@ -9,6 +9,7 @@ and input values is marked with the ``plain`` filter so it round-trips unchanged
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -102,8 +103,8 @@ def clip(value: object, limit: int) -> str:
     return text[: max(limit - 1, 0)] + "…"
 
 
-def _label_filter(mapping_name: str):
-    mapping: dict[str, str] = getattr(vocabulary, mapping_name)
+def label_filter(mapping: dict[str, str]) -> Callable[[object], str]:
+    """A template filter showing vocabulary codes (one, or a list) as their labels; unknown codes as is."""
 
     def labels(codes: object) -> str:
         if isinstance(codes, str):
@@ -133,12 +134,12 @@ def environment() -> Environment:
         channel=channel_mention,
         link=link,
         clip=clip,
-        objectives=_label_filter("OBJECTIVES"),
-        continuum=_label_filter("CONTINUUM"),
-        populations=_label_filter("POPULATIONS"),
-        initiative_status=_label_filter("INITIATIVE_STATUSES"),
-        visibility=_label_filter("VISIBILITY"),
-        role=_label_filter("ROLES"),
+        objectives=label_filter(vocabulary.OBJECTIVES),
+        continuum=label_filter(vocabulary.CONTINUUM),
+        populations=label_filter(vocabulary.POPULATIONS),
+        initiative_status=label_filter(vocabulary.INITIATIVE_STATUSES),
+        visibility=label_filter(vocabulary.VISIBILITY),
+        role=label_filter(vocabulary.ROLES),
     )
     env.globals.update(vocabulary=vocabulary)
     return env

@@ -1,9 +1,9 @@
-"""The Web API client the clock sends with.
+"""The Web API client for work no Slack request waits on: the clock, ``itwg tick``, ``itwg sync-members``.
 
 slack_sdk's default client retries only connection errors. The clock posts many messages in a burst
-(reminders, nudges to every organisation), so it also honours Slack's 429 ``Retry-After``: the
-handler sleeps as long as Slack asks and tries again, which is fine in the clock (nothing waits on
-it) and never done in a listener before ``ack()``.
+(reminders, nudges to every organisation) and sync-members looks up every new channel member, so
+this client also honours Slack's 429 ``Retry-After``: the handler sleeps as long as Slack asks and
+tries again, which is fine where nothing waits on it and never done in a listener before ``ack()``.
 """
 
 from slack_sdk import WebClient

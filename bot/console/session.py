@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
 
+from bot import parsing
 from bot.app import create_app
 from bot.console.flatten import flatten_blocks, flatten_message
 from bot.deps import Deps
@@ -104,7 +105,8 @@ class ConsoleSession:
 
     def _print_message(self, method: str, params: dict[str, Any]) -> None:
         if method == "files.completeUploadExternal":
-            self.print(f"[file shared] {params.get('initial_comment', '')}".rstrip())
+            comment = self._flatten({"text": params.get("initial_comment", "")})
+            self.print(f"[file shared] {comment}".rstrip())
             return
         where = {
             "response_url": "(only you)",
@@ -255,9 +257,10 @@ def _prompt_block(block: dict[str, Any], ask: Callable[[str], str | None], say: 
 
 
 def _pick(options: list[dict[str, Any]], token: str) -> dict[str, Any]:
-    if not token.isdigit() or not 1 <= int(token) <= len(options):
+    number = parsing.whole_number(token)
+    if number is None or not 1 <= number <= len(options):
         raise ValueError(f"Choose a number from 1 to {len(options)}.")
-    option = options[int(token) - 1]
+    option = options[number - 1]
     return {"text": option["text"], "value": option["value"]}
 
 

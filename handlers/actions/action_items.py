@@ -6,11 +6,11 @@ import re
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import action_items
+from bot import action_items, parsing
 from bot.deps import Deps
 from bot.errors import UserError
 from bot.rendering import render_message, render_view
-from handlers.views.action_items import actor_of, open_loading, update_view
+from handlers.common import actor_of, open_loading, refuse_in_view, reply_error, update_view
 
 
 def _item_id(body: dict) -> int:
@@ -33,11 +33,7 @@ def snooze(ack: Ack, body: dict, client: WebClient, respond: Respond, context) -
     try:
         item = action_items.snooze(deps, actor=actor_of(deps, client, body), item_id=_item_id(body))
     except UserError as error:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            **render_message("error.json.j2", message=str(error)),
-        )
+        reply_error(respond, str(error))
         return
     message = render_message("action_updated.json.j2", item=item, change="snoozed")
     respond(response_type="ephemeral", replace_original=False, **message)
@@ -51,11 +47,7 @@ def reassign(ack: Ack, body: dict, client: WebClient, context) -> None:
     try:
         form = action_items.reassign_form(deps, actor=actor_of(deps, client, body), item_id=item_id)
     except UserError as error:
-        update_view(
-            client,
-            opened,
-            render_view("action_refused.json.j2", title=f"Reassign #{item_id}", message=str(error)),
-        )
+        refuse_in_view(client, opened, title=f"Reassign #{item_id}", message=str(error))
         return
     metadata = json.dumps({"item_id": item_id, "response_url": body.get("response_url")})
     update_view(client, opened, render_view("action_reassign_form.json.j2", form=form, metadata=metadata))
@@ -68,14 +60,10 @@ def turn_page(ack: Ack, body: dict, client: WebClient, respond: Respond, context
     page, _, scope = body["actions"][0]["value"].partition(" ")
     try:
         listing = action_items.list_items(
-            deps, actor=actor_of(deps, client, body), scope=scope, page=int(page) if page.isdigit() else 1
+            deps, actor=actor_of(deps, client, body), scope=scope, page=parsing.whole_number(page) or 1
         )
     except UserError as error:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            **render_message("error.json.j2", message=str(error)),
-        )
+        reply_error(respond, str(error))
         return
     respond(
         response_type="ephemeral",

@@ -5,11 +5,12 @@ import logging
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot import identity, opportunities
+from bot import opportunities
 from bot.deps import Deps
 from bot.errors import UserError
 from bot.failures import describe_failure
 from bot.rendering import render_message
+from handlers.common import actor_of, reply_error
 
 logger = logging.getLogger(__name__)
 
@@ -17,9 +18,8 @@ logger = logging.getLogger(__name__)
 def connect(ack: Ack, body: dict, client: WebClient, respond: Respond, context) -> None:
     ack()
     deps: Deps = context["deps"]
-    user = body["user"]
     try:
-        actor = identity.resolve(deps, client, slack_user_id=user["id"], team_id=user.get("team_id"))
+        actor = actor_of(deps, client, body)
         introduction = opportunities.introduce(deps, actor=actor, value=body["actions"][0].get("value", ""))
         conversation = client.conversations_open(users=",".join(introduction.slack_user_ids))
         client.chat_postMessage(
@@ -27,16 +27,11 @@ def connect(ack: Ack, body: dict, client: WebClient, respond: Respond, context) 
             **render_message("opportunity_introduction.json.j2", introduction=introduction),
         )
     except UserError as error:
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            **render_message("error.json.j2", message=str(error)),
-        )
+        reply_error(respond, str(error))
         return
     except Exception as error:
         logger.exception("connecting an opportunity failed")
-        message = render_message("error.json.j2", message=describe_failure(error))
-        respond(response_type="ephemeral", replace_original=False, **message)
+        reply_error(respond, describe_failure(error))
         return
     users = [u for u in introduction.slack_user_ids if u != actor.slack_user_id]
     respond(

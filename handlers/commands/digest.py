@@ -4,33 +4,10 @@ Digests and exports go to the requester privately (a direct message from the bot
 channel the command was typed in; the channel only gets an ephemeral "sent to your DMs".
 """
 
-from typing import Any
-
-from slack_sdk import WebClient
-
 from bot import digest, digest_schedule, exports, opportunities
-from bot.notifications import Attachment
+from bot.notifications import send_privately
 from bot.rendering import render_message
 from handlers.commands.registry import CommandRequest, Subcommand
-
-
-def _direct_channel(client: WebClient, user_id: str) -> str:
-    """The DM channel id: files_upload_v2 needs a conversation id, not a user id."""
-    return client.conversations_open(users=user_id)["channel"]["id"]
-
-
-def _send_privately(
-    client: WebClient, user_id: str, message: dict[str, Any] | None, file: Attachment | None
-) -> None:
-    if message is not None:
-        client.chat_postMessage(channel=user_id, **message)
-    if file is not None:
-        client.files_upload_v2(
-            channel=_direct_channel(client, user_id),
-            content=file.content,
-            filename=file.filename,
-            title=file.title,
-        )
 
 
 def digest_command(request: CommandRequest) -> None:
@@ -52,7 +29,9 @@ def digest_command(request: CommandRequest) -> None:
         )
         return
     result = digest.request_digest(request.deps, actor=request.actor, args=request.args)
-    _send_privately(request.client, request.user_id, result.message, result.attachment)
+    send_privately(
+        request.client, user_id=request.user_id, message=result.message, attachment=result.attachment
+    )
     request.reply(render_message("digest_sent.json.j2", attached=result.attachment is not None))
 
 
@@ -63,7 +42,7 @@ def opportunities_command(request: CommandRequest) -> None:
 
 def export_command(request: CommandRequest) -> None:
     file = exports.export_for_member(request.deps, actor=request.actor, args=request.args)
-    _send_privately(request.client, request.user_id, None, file)
+    send_privately(request.client, user_id=request.user_id, attachment=file)
     request.reply(render_message("export_sent.json.j2", filename=file.filename))
 
 

@@ -1,25 +1,43 @@
 """``/itwg share-initiative``, ``edit-initiative``, ``confirm-initiative``, ``initiatives`` and ``status``."""
 
-from bot import initiatives
+from bot import identity, initiatives
+from bot.errors import UserError
 from bot.rendering import render_message, render_view
 from handlers.commands.registry import CommandRequest, Subcommand
+from handlers.common import open_loading, refuse_in_view, update_view
+
+
+def _open_form(request: CommandRequest, *, initiative_id: int | None) -> None:
+    """Open the share/edit modal while the trigger id (valid once, for about 3 s) is still fresh.
+
+    For someone the bot knows, the form costs a few database reads, so it opens directly and a
+    refusal is an ephemeral reply. Someone it has never met first needs a users.info call and a
+    registration, which must not spend the trigger's seconds: a "one moment" view opens first and is
+    then replaced by the form, or by the reason it cannot be shown.
+    """
+    if identity.known_actor(request.deps, slack_user_id=request.user_id) is not None:
+        context = initiatives.modal_context(request.deps, actor=request.actor, initiative_id=initiative_id)
+        request.client.views_open(
+            trigger_id=request.trigger_id, view=render_view("initiative_modal.json.j2", **context)
+        )
+        return
+    title = "Share an initiative" if initiative_id is None else f"Edit initiative #{initiative_id}"
+    opened = open_loading(request.client, trigger_id=request.trigger_id, title=title)
+    try:
+        context = initiatives.modal_context(request.deps, actor=request.actor, initiative_id=initiative_id)
+    except UserError as error:
+        refuse_in_view(request.client, opened, title=title, message=str(error))
+        return
+    update_view(request.client, opened, render_view("initiative_modal.json.j2", **context))
 
 
 def share_initiative(request: CommandRequest) -> None:
-    # A known person costs one database read here, so views.open is the first Slack call and the
-    # trigger id (valid for about 3 s) is still fresh.
-    context = initiatives.modal_context(request.deps, actor=request.actor)
-    request.client.views_open(
-        trigger_id=request.trigger_id, view=render_view("initiative_modal.json.j2", **context)
-    )
+    _open_form(request, initiative_id=None)
 
 
 def edit_initiative(request: CommandRequest) -> None:
     initiative_id = initiatives.parse_initiative_id(request.args, usage="/itwg edit-initiative 12")
-    context = initiatives.modal_context(request.deps, actor=request.actor, initiative_id=initiative_id)
-    request.client.views_open(
-        trigger_id=request.trigger_id, view=render_view("initiative_modal.json.j2", **context)
-    )
+    _open_form(request, initiative_id=initiative_id)
 
 
 def confirm_initiative(request: CommandRequest) -> None:

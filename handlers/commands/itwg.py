@@ -6,6 +6,7 @@ from collections.abc import Callable
 from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
+from bot import parsing
 from bot.deps import Deps
 from bot.errors import UserError
 from bot.failures import describe_failure
@@ -31,7 +32,7 @@ def itwg_command(subcommands: list[Subcommand]) -> Callable:
     def listener(ack: Ack, body: dict, client: WebClient, respond: Respond, context) -> None:
         ack()
         deps: Deps = context["deps"]
-        name, args = split_command(body.get("text", ""))
+        name, args = split_command(parsing.unescape_slack_text(body.get("text") or ""))
         request = CommandRequest(
             deps=deps,
             client=client,

@@ -4,6 +4,7 @@ from bot import agenda, meetings
 from bot.errors import UserError
 from bot.rendering import render_message, render_view
 from handlers.commands.registry import CommandRequest, Subcommand
+from handlers.common import refuse_in_view
 
 
 def _reply_with_change(request: CommandRequest, change: meetings.MeetingChange) -> None:
@@ -22,13 +23,10 @@ def schedule(request: CommandRequest) -> None:
                 channel_id=request.channel_id or "",
             ),
         )
-        if not request.actor.is_co_lead:
-            request.client.views_update(
-                view_id=opened["view"]["id"],
-                view=render_view(
-                    "meeting_refused_modal.json.j2", message="Only the co-leads (UNODC and WHO) can schedule."
-                ),
-            )
+        try:
+            meetings.require_co_lead(request.actor, "schedule meetings")
+        except UserError as error:
+            refuse_in_view(request.client, opened["view"], title="Schedule a meeting", message=str(error))
         return
     meetings.require_co_lead(request.actor, "schedule meetings")
     meeting_request = meetings.parse_schedule_args(

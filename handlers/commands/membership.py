@@ -1,23 +1,12 @@
 """``/itwg join``, ``/itwg focal-point`` and ``/itwg whoami``: who belongs to which organisation."""
 
-import re
-
-from bot import identity
+from bot import identity, parsing
 from bot.rendering import render_message
 from handlers.commands.registry import CommandRequest, Subcommand
 
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-
-
-def _mentioned_user(text: str) -> tuple[str | None, str]:
-    match = MENTION.search(text)
-    if match is None:
-        return None, text.strip()
-    return match.group(1), (text[: match.start()] + text[match.end() :]).strip()
-
 
 def join(request: CommandRequest) -> None:
-    target, organisation_text = _mentioned_user(request.args)
+    target, organisation_text = parsing.split_mention(request.args)
     acronym = identity.join(
         request.deps,
         actor=request.actor,
@@ -28,7 +17,7 @@ def join(request: CommandRequest) -> None:
 
 
 def focal_point(request: CommandRequest) -> None:
-    target, rest = _mentioned_user(request.args)
+    target, rest = parsing.split_mention(request.args)
     on = rest.lower() not in ("off", "remove", "no")
     acronym = identity.set_focal_point(request.deps, actor=request.actor, target_user_id=target, on=on)
     subject = target or request.user_id

@@ -1,6 +1,5 @@
 """The ``/itwg`` subcommands: what each is called, how it is used, and who handles it."""
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -25,7 +24,6 @@ class CommandRequest:
     name: str
     args: str
     catalogue: list["Subcommand"] = field(default_factory=list)
-    logger: logging.Logger = field(default_factory=lambda: logging.getLogger("itwg.commands"))
 
     @property
     def user_id(self) -> str:

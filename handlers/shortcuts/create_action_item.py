@@ -3,6 +3,7 @@
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
+from bot import parsing
 from handlers.views.action_items import open_create_form
 
 NOTES_MAX = 2900
@@ -11,7 +12,8 @@ NOTES_MAX = 2900
 def create_from_message(ack: Ack, body: dict, client: WebClient, context) -> None:
     ack()
     message = body.get("message") or {}
-    text = (message.get("text") or "").strip()
+    # A message's text carries &, < and > as entities; the form shows plain text, so unescape them.
+    text = parsing.unescape_slack_text(message.get("text") or "").strip()
     first_line = text.splitlines()[0] if text else ""
     open_create_form(
         context["deps"],

@@ -6,42 +6,22 @@ about 3 seconds) and then updated with content that needs the database or Slack.
 
 import json
 import logging
-import re
 from typing import Any
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.webhook import WebhookClient
 
-from bot import action_items, identity
-from bot.actor import Actor
+from bot import action_items, parsing
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message, render_view
+from handlers.common import actor_of, form_values, open_loading, refuse_in_view, tell, update_view
 from handlers.views.failures import answering_failures
 
 logger = logging.getLogger(__name__)
 
 CREATE_TITLE = "New action item"
-
-
-def open_loading(client: WebClient, *, trigger_id: str, title: str) -> dict[str, Any]:
-    """Use the trigger at once; returns the opened view (its id and hash) for the update."""
-    return client.views_open(trigger_id=trigger_id, view=render_view("action_loading.json.j2", title=title))[
-        "view"
-    ]
-
-
-def update_view(client: WebClient, opened: dict[str, Any], view: dict[str, Any]) -> None:
-    client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
-
-
-def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
-    user = body.get("user") or {}
-    user_id = user.get("id") or body["user_id"]
-    team_id = user.get("team_id") or (body.get("team") or {}).get("id") or body.get("team_id")
-    return identity.resolve(deps, client, slack_user_id=user_id, team_id=team_id)
 
 
 def open_create_form(
@@ -65,9 +45,7 @@ def open_create_form(
     source_link = permalink(client, *source_link_of) if source_link_of else None
     form = action_items.create_form(deps, actor=actor, title=title, notes=notes, source_link=source_link)
     if not form.allowed:
-        update_view(
-            client, opened, render_view("action_refused.json.j2", title=CREATE_TITLE, message=form.refusal)
-        )
+        refuse_in_view(client, opened, title=CREATE_TITLE, message=form.refusal)
         return
     metadata = json.dumps({"source_link": form.source_link, "response_url": response_url})
     view = render_view("action_form.json.j2", form=form, metadata=metadata, title_max=action_items.TITLE_MAX)
@@ -82,33 +60,8 @@ def permalink(client: WebClient, channel: str, message_ts: str) -> str | None:
         return None
 
 
-def tell(client: WebClient, *, response_url: str | None, user_id: str, message: dict[str, Any]) -> None:
-    """Answer where the person started (ephemeral, via the response URL), else in a direct message."""
-    if response_url:
-        response = WebhookClient(response_url).send(
-            text=message["text"], blocks=message["blocks"], response_type="ephemeral", replace_original=False
-        )
-        if response.status_code == 200:
-            return
-        logger.warning("response_url answered %s; sending a direct message instead", response.status_code)
-    client.chat_postMessage(channel=user_id, **message)
-
-
-def _input(values: dict[str, Any], block_id: str) -> dict[str, Any]:
-    return (values.get(block_id) or {}).get("value") or {}
-
-
-def _selected(values: dict[str, Any], block_id: str) -> str | None:
-    option = _input(values, block_id).get("selected_option") or {}
-    return option.get("value")
-
-
-# Option values are ids the bot put there; a forged one ("²", 25 digits) must not reach int() or the DB.
-RECORD_ID = re.compile(r"[0-9]{1,9}")
-
-
 def _as_id(text: str | None) -> int | None:
-    return int(text) if text and RECORD_ID.fullmatch(text) else None
+    return parsing.whole_number(text)
 
 
 def _metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -120,15 +73,15 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 def submit_create(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
     deps: Deps = context["deps"]
-    values = view["state"]["values"]
+    values = form_values(view["state"]["values"])
     metadata = _metadata(view)
     draft = action_items.Draft(
-        title=_input(values, "title").get("value") or "",
-        due_text=_input(values, "due").get("selected_date") or "",
-        owner_organisation_id=_as_id(_selected(values, "owner")),
-        assignee_user_id=_input(values, "person").get("selected_user"),
-        meeting_id=_as_id(_selected(values, "meeting")),
-        notes=_input(values, "notes").get("value") or "",
+        title=values.get("title") or "",
+        due_text=values.get("due") or "",
+        owner_organisation_id=_as_id(values.get("owner")),
+        assignee_user_id=values.get("person"),
+        meeting_id=_as_id(values.get("meeting")),
+        notes=values.get("notes") or "",
         source_link=metadata.get("source_link"),
     )
     actor = actor_of(deps, client, body)
@@ -148,7 +101,7 @@ def submit_create(ack: Ack, body: dict, client: WebClient, context, view: dict) 
 def submit_done(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
     deps: Deps = context["deps"]
     metadata = _metadata(view)
-    outcome = _input(view["state"]["values"], "outcome").get("value") or ""
+    outcome = form_values(view["state"]["values"]).get("outcome") or ""
     if not outcome.strip():
         ack(response_action="errors", errors={"outcome": "Say in one line what came of it."})
         return
@@ -166,7 +119,7 @@ def submit_done(ack: Ack, body: dict, client: WebClient, context, view: dict) ->
 def submit_reassign(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
     deps: Deps = context["deps"]
     metadata = _metadata(view)
-    values = view["state"]["values"]
+    values = form_values(view["state"]["values"])
     actor = actor_of(deps, client, body)
     try:
         item = action_items.reassign(
@@ -174,8 +127,8 @@ def submit_reassign(ack: Ack, body: dict, client: WebClient, context, view: dict
             client,
             actor=actor,
             item_id=int(metadata["item_id"]),
-            organisation_id=_as_id(_selected(values, "owner")),
-            assignee_user_id=_input(values, "person").get("selected_user"),
+            organisation_id=_as_id(values.get("owner")),
+            assignee_user_id=values.get("person"),
         )
     except FieldErrors as error:
         ack(response_action="errors", errors=error.errors)

@@ -1,45 +1,24 @@
 """The initiative modal's submission: inline field errors, or store, confirm and announce."""
 
-from typing import Any
-
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot import identity, initiatives
+from bot import initiatives, parsing
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message
+from handlers.common import actor_of, form_values
 from handlers.events.app_home import publish_home
 from handlers.views.failures import answering_failures
 
 
-def form_values(state_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Each input block's answer: text, a chosen option's value, a list of values, or None."""
-    values: dict[str, Any] = {}
-    for block_id, elements in state_values.items():
-        for element in elements.values():
-            if "selected_options" in element:
-                values[block_id] = [option["value"] for option in element["selected_options"] or []]
-            elif "selected_option" in element:
-                option = element["selected_option"]
-                values[block_id] = option["value"] if option else None
-            elif "selected_date" in element:
-                values[block_id] = element["selected_date"]
-            else:
-                values[block_id] = element.get("value")
-    return values
-
-
 def submit_initiative(ack: Ack, body: dict, client: WebClient, context) -> None:
     deps: Deps = context["deps"]
-    user = body["user"]
-    actor = identity.resolve(deps, client, slack_user_id=user["id"], team_id=user.get("team_id"))
+    actor = actor_of(deps, client, body)
     metadata = body["view"].get("private_metadata") or ""
     try:
         form = initiatives.read_form(form_values(body["view"]["state"]["values"]))
-        saved = initiatives.save(
-            deps, actor=actor, form=form, initiative_id=int(metadata) if metadata.isdigit() else None
-        )
+        saved = initiatives.save(deps, actor=actor, form=form, initiative_id=parsing.whole_number(metadata))
     except FieldErrors as error:
         ack(response_action="errors", errors=error.errors)
         return

@@ -6,35 +6,31 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import identity, meetings
+from bot import meetings
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
+from handlers.common import actor_of, form_values
 from handlers.views.failures import answering_failures
 
 logger = logging.getLogger(__name__)
 
 
-def _value(values: dict, block_id: str) -> dict:
-    return values.get(block_id, {}).get("value", {})
-
-
 def submit_schedule(ack: Ack, body: dict, client: WebClient, context) -> None:
     deps: Deps = context["deps"]
-    values = body["view"]["state"]["values"]
-    options = {o["value"] for o in _value(values, "options").get("selected_options") or []}
+    values = form_values(body["view"]["state"]["values"])
+    options = set(values.get("options") or [])
     try:
         request = meetings.request_from_form(
-            day=_value(values, "date").get("selected_date"),
-            at=_value(values, "time").get("selected_time"),
-            timezone=_value(values, "timezone").get("value"),
-            duration=_value(values, "duration").get("value"),
-            location=_value(values, "location").get("value"),
+            day=values.get("date"),
+            at=values.get("time"),
+            timezone=values.get("timezone"),
+            duration=values.get("duration"),
+            location=values.get("location"),
             in_person="in_person" in options,
             quarterly="quarterly" in options,
             now=deps.now(),
         )
-        user = body["user"]
-        actor = identity.resolve(deps, client, slack_user_id=user["id"], team_id=user.get("team_id"))
+        actor = actor_of(deps, client, body)
         change = meetings.schedule(deps, actor=actor, request=request)
     except FieldErrors as error:
         ack(response_action="errors", errors=error.errors)

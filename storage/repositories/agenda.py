@@ -1,6 +1,6 @@
 """What a meeting's agenda gathers: initiatives shared this cycle and action items still open."""
 
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
@@ -39,7 +39,3 @@ def open_action_items(session: Session) -> list[tuple[ActionItem, Organisation]]
         .order_by(col(ActionItem.due_date), col(ActionItem.id))
     )
     return list(session.exec(statement))
-
-
-def is_overdue(item: ActionItem, *, today: date) -> bool:
-    return item.due_date < today

@@ -127,7 +127,7 @@ def test_resubscribing_replaces_the_schedule(bot):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "daily", "weekly someday", "weekly monday 25:00", "monthly 0", "weekly mon tue"]
+    "text", ["", "daily", "weekly someday", "weekly monday 25:00", "monthly 0", "monthly ²", "weekly mon tue"]
 )
 def test_unreadable_schedules_name_the_accepted_form(text):
     with pytest.raises(UserError, match="subscribe weekly"):

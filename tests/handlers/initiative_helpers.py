@@ -62,6 +62,8 @@ def open_share_modal(bot, who: str = "ILO") -> dict[str, Any]:
     bot.command("share-initiative", who=who)
     views = bot.opened_views()
     assert len(views) == before + 1, "no modal opened"
+    if views[-1]["callback_id"] == "loading":  # someone new: the form replaces a "one moment" view
+        return bot.slack.calls_to("views.update")[-1].params["view"]
     return views[-1]
 
 

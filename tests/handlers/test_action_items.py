@@ -251,7 +251,7 @@ def test_bare_command_opens_modal_then_fills_it(bot):
     held = _add_meeting(bot, "Q1 meeting", NOW - timedelta(days=2))
     bot.command("action", who="ILO")
     [opened] = bot.opened_views()
-    assert opened["callback_id"] == "action_item_loading"
+    assert opened["callback_id"] == "loading"
     methods = [c.method for c in bot.slack.calls if c.method not in ("response_url", "auth.test")]
     assert methods[:3] == ["views.open", "users.info", "views.update"], "the trigger is used first"
     view = _valid_view(_last_view(bot))
@@ -348,6 +348,13 @@ def test_shortcut_prefills_modal_from_message_and_links_back(bot):
     [item] = _items(bot)
     assert item.source_link == permalink
     assert permalink in json.dumps(bot.replies()[-1])
+
+
+def test_shortcut_shows_the_messages_text_as_written_not_as_entities(bot):
+    _shortcut(bot, "R&amp;D budget &lt;draft&gt;", who="ILO")  # how Slack sends "R&D budget <draft>"
+    view = _valid_view(_last_view(bot))
+    title = next(b for b in view["blocks"] if b.get("block_id") == "title")
+    assert title["element"]["initial_value"] == "R&D budget <draft>"
 
 
 def test_shortcut_still_opens_modal_when_permalink_fails(bot):
@@ -570,7 +577,7 @@ def test_reassign_to_another_organisation_and_person(bot):
     bot.command("whoami", who="UNHCR")
     item_id = _create(bot, "ILO 2030-03-01 ILO item")
     bot.click("action_item_reassign", str(item_id), who="ILO")
-    assert bot.opened_views()[-1]["callback_id"] == "action_item_loading"
+    assert bot.opened_views()[-1]["callback_id"] == "loading"
     view = _valid_view(_last_view(bot))
     assert view["callback_id"] == "action_item_reassign"
     wrong = {

@@ -52,6 +52,26 @@ def test_share_opens_the_modal_with_the_commands_trigger_before_any_other_slack_
     assert "ILO" in message_text(view)
 
 
+def test_someone_new_gets_the_modal_open_before_the_bot_looks_them_up_in_slack(bot):
+    bot.command("share-initiative", who="UNHCR", trigger_id="trigger.share.new")
+    calls = [call for call in bot.slack.calls if call.method != "auth.test"]  # Bolt's own, at start
+    methods = [call.method for call in calls]
+    assert methods[0] == "views.open", "the trigger is spent before users.info"
+    assert calls[0].params["trigger_id"] == "trigger.share.new"
+    assert methods.index("users.info") < methods.index("views.update")
+    [update] = bot.slack.calls_to("views.update")
+    assert_valid_view(update.params["view"])
+    assert update.params["view"]["callback_id"] == "initiative_form"
+    assert "UNHCR" in message_text(update.params["view"])
+
+
+def test_someone_new_without_an_organisation_is_told_why_in_the_modal(bot):
+    bot.command("share-initiative", who="GUEST")
+    [update] = bot.slack.calls_to("views.update")
+    assert_valid_view(update.params["view"])
+    assert "/itwg join" in message_text(update.params["view"])
+
+
 def test_co_leads_choose_the_lead_organisation(bot):
     view = open_share_modal(bot, who="WHO")
     lead = next(b for b in view["blocks"] if b.get("block_id") == "lead")
@@ -63,6 +83,7 @@ def test_co_leads_choose_the_lead_organisation(bot):
 
 
 def test_someone_without_an_organisation_is_told_to_join_and_sees_no_modal(bot):
+    bot.command("whoami", who="GUEST")  # known to the bot; someone new is told in the modal (below)
     bot.command("share-initiative", who="GUEST")
     assert "/itwg join" in bot.last_reply_text()
     assert not bot.opened_views()
@@ -214,6 +235,7 @@ def test_two_hundred_long_initiatives_paginate_within_block_kit_limits(bot):
 
 
 def test_unknown_page_number_or_initiative_is_explained(bot):
+    bot.command("whoami")
     bot.command("edit-initiative 999")
     assert "no initiative #999" in bot.last_reply_text()
     bot.command("edit-initiative twelve")

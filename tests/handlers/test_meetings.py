@@ -94,6 +94,7 @@ def test_member_cannot_schedule_and_nothing_is_stored_or_sent(bot):
         ("reschedule 99 2030-06-11 14:00", "no meeting #99"),
         ("cancel 99", "no meeting #99"),
         ("cancel next", "not a meeting number"),
+        ("cancel ²", "not a meeting number"),  # a digit to str.isdigit, not to int()
     ],
 )
 def test_bad_input_gets_a_short_message_and_changes_nothing(bot, text, expected):
@@ -243,7 +244,7 @@ def test_agenda_groups_by_objective_lists_overdue_items_and_sends_a_markdown_fil
     [markdown] = [u for u in bot.slack.uploads.values() if u["filename"].endswith(".md")]
     body = markdown["content"].decode()
     assert "### Reducing stigma and discrimination in access to services" in body
-    assert "**Skills <for> recovery** (ILO, ongoing)" in body
+    assert "**Skills \\<for\\> recovery** (ILO, ongoing)" in body, "user text is escaped for Markdown"
     assert "**Overdue** Draft the brief (ILO, due 2030-01-02)" in body
     assert markdown["channel_id"].startswith("D"), "the file goes to the person who asked"
 
@@ -352,3 +353,14 @@ def test_a_meeting_that_has_started_cannot_be_moved_or_cancelled(bot):
     [meeting] = stored_meetings(bot)
     assert meeting.status == "scheduled" and meeting.sequence == 0
     assert not bot.slack.calls_to("files.getUploadURLExternal")
+
+
+def test_agenda_counts_an_item_overdue_from_midnight_in_the_working_groups_timezone(bot):
+    with session_scope(bot.deps.engine) as session:
+        ilo = organisations.find_by_acronym(session, text="ILO")
+        session.add(
+            ActionItem(title="Draft the brief", owner_organisation_id=ilo.id, due_date=date(2030, 5, 2))
+        )
+    bot.clock.set(datetime(2030, 5, 2, 23, 30, tzinfo=UTC))  # already 3 May in Vienna
+    bot.command("agenda", who="UNICEF")
+    assert "(1, 1 overdue)" in bot.last_reply_text()
