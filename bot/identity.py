@@ -17,7 +17,7 @@ from sqlmodel import Session
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import Organisation, Person
 from storage.repositories import audit, organisations, people
 
@@ -44,7 +44,7 @@ def _organisation_of(session: Session, person: Person) -> Organisation | None:
 
 def known_actor(deps: Deps, *, slack_user_id: str) -> Actor | None:
     """The person if the bot has met them before; no Slack call."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         person = people.get_by_slack_id(session, slack_user_id=slack_user_id)
         if person is None:
             return None

@@ -2,6 +2,8 @@
 people typed of characters no database column can hold."""
 
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -40,28 +42,55 @@ def _record(deps: Deps, key: str) -> None:
         logger.warning("could not record request %s as handled", key)
 
 
-def drop_redeliveries(deps: Deps) -> Callable:
-    """Answer a request Slack already delivered with a bare 200 and do nothing else.
+class RecentKeys:
+    """Keys this process handled lately, so a duplicate is recognised without a database read.
 
-    Checking is a lock-free read before the ack; recording the first delivery is a write done in the
-    background so it never delays the ack. Slack retries only after 3 s without an answer (or after
-    an error), long after the first delivery is recorded.
+    Bounded, oldest forgotten first; the database record is what other processes (and this one,
+    after a restart) consult for Slack's retries.
     """
+
+    def __init__(self, limit: int = 20_000) -> None:
+        self._keys: OrderedDict[str, None] = OrderedDict()
+        self._limit = limit
+        self._lock = threading.Lock()
+
+    def add(self, key: str) -> bool:
+        """Remember ``key``; False when it was already remembered."""
+        with self._lock:
+            if key in self._keys:
+                return False
+            self._keys[key] = None
+            if len(self._keys) > self._limit:
+                self._keys.popitem(last=False)
+            return True
+
+
+def _recorded_before(deps: Deps, key: str) -> bool:
+    try:
+        with read_scope(deps.engine) as session:
+            return requests.seen(session, key=key)
+    except SQLAlchemyError:
+        logger.warning("could not check request %s; handling it without redelivery check", key)
+        return False
+
+
+def drop_redeliveries(deps: Deps) -> Callable:
+    """Answer a request already delivered with a bare 200 and do nothing else.
+
+    A duplicate this process saw is caught in memory. A Slack retry (``X-Slack-Retry-Num``) that may
+    have been first delivered to another process or before a restart is checked in the database.
+    Recording a first delivery is a write done in the background, so it never delays the ack; Slack
+    retries only after 3 s without an answer, long after the first delivery is recorded.
+    """
+    recent = RecentKeys()
 
     def middleware(req: BoltRequest, resp: BoltResponse, next: Callable) -> BoltResponse | None:
         key = redelivery_key(req.body)
         if key is None:
             next()
             return None
-        try:
-            with read_scope(deps.engine) as session:
-                already_handled = requests.seen(session, key=key)
-        except SQLAlchemyError:
-            logger.warning("could not check request %s; handling it without redelivery check", key)
-            next()
-            return None
-        if already_handled:
-            retry = req.headers.get("x-slack-retry-num", ["?"])
+        retry = req.headers.get("x-slack-retry-num")
+        if not recent.add(key) or (retry and _recorded_before(deps, key)):
             logger.info("dropping redelivered request %s (retry %s)", key, retry)
             return BoltResponse(status=200, body="")
         deps.background.submit(_record, deps, key)

@@ -13,6 +13,11 @@ from sqlmodel import Session, create_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY_OPTION = "itwg_read_only"
+# Enough connections for every listener thread (bot.app.LISTENER_THREADS) plus the request-handling
+# threads that check for redeliveries before acking: a listener waiting for SQLite's write lock holds
+# its connection, and an ack must never queue behind it for a connection of its own.
+POOL_SIZE = 16
+POOL_OVERFLOW = 64
 
 
 def normalise_database_url(url: str) -> str:
@@ -32,11 +37,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             url,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            pool_size=POOL_SIZE,
+            max_overflow=POOL_OVERFLOW,
         )
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_on_sqlite)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
 
 
 def _configure_sqlite_connection(dbapi_connection, _record) -> None:
