@@ -24,15 +24,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import Engine, insert, text
-from sqlmodel import SQLModel, select
+from sqlmodel import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.databases import fresh_engine
 from bot import digest as digests
 from bot import membership
 from bot.settings import Settings
-from storage.db import make_engine, session_scope
-from storage.migrate import upgrade_to_head
+from storage.db import session_scope
 from storage.models import ActionItem, Initiative, InitiativeTag, Meeting, Organisation, Person
 from storage.repositories.opportunities import ACTIVE_STATUSES
 
@@ -176,19 +176,6 @@ def digest_seconds(engine: Engine, settings: Settings, *, repeat: int) -> float:
     return min(times)
 
 
-def _fresh_engine(url: str | None, directory: Path, name: str) -> Engine:
-    if url is None:
-        url = f"sqlite:///{directory / name}.db"
-        upgrade_to_head(url)
-        return make_engine(url)
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return engine
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a tenth of the data, well under a minute")
@@ -201,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as directory:
         for factor in (1, 10):
             initiatives, actions = base_initiatives * factor, base_actions * factor
-            engine = _fresh_engine(args.database_url, Path(directory), f"bench{factor}")
+            engine = fresh_engine(args.database_url, Path(directory) / f"bench{factor}.db")
             started = time.perf_counter()
             populate(engine, prepare(engine), initiatives=initiatives, action_items=actions)
             loaded = time.perf_counter() - started

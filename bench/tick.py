@@ -40,14 +40,14 @@ from sqlmodel import SQLModel, col, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.databases import fresh_engine
 from bot import membership
 from bot.deps import Deps
 from bot.local_slack import LocalSlack
 from bot.settings import Settings
 from bot.slack_client import make_clock_client
 from bot.tick import TickReport, collect, tick
-from storage.db import make_engine, session_scope
-from storage.migrate import upgrade_to_head
+from storage.db import session_scope
 from storage.models import ActionItem, DigestSubscription, Meeting, Notification, Organisation, Person
 from storage.repositories import notifications as notification_log
 
@@ -343,19 +343,6 @@ def explain(engine: Engine, queries: list[tuple[str, Any]]) -> list[str]:
 
 
 # -- running ---------------------------------------------------------------------------------------------
-def _fresh_engine(url: str | None, directory: Path) -> Engine:
-    if url is None:
-        url = f"sqlite:///{directory / 'tick.db'}"
-        upgrade_to_head(url)
-        return make_engine(url)
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-    return engine
-
-
 def _describe_busy(label: str, result: dict[str, Any]) -> str:
     queries = len(result["queries"])
     once = ", ".join(f"{n:,} key(s) posted {times}×" for times, n in sorted(result["posts_per_key"].items()))
@@ -377,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     small, due_count = (10_000, 200) if args.quick else (100_000, 1_000)
     sizes = (small, small * 10)
     with tempfile.TemporaryDirectory() as directory, LocalSlack() as slack:
-        engine = _fresh_engine(args.database_url, Path(directory))
+        engine = fresh_engine(args.database_url, Path(directory) / "tick.db")
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
             slack_bot_token=SecretStr("xoxb-bench-token"),

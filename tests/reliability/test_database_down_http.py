@@ -2,9 +2,6 @@
 on /healthz, and a person's command gets the plain "database isn't answering" message."""
 
 import json
-import os
-import subprocess
-import sys
 import time
 import urllib.request
 
@@ -12,8 +9,8 @@ import pytest
 
 from bot.failures import DATABASE_DOWN
 from bot.signing import command_body, signed_headers
-from tests.harness import BOT_TOKEN, CHANNEL, SIGNING_SECRET
-from tests.test_serve_http import ROOT, _free_port, _post
+from tests.harness import CHANNEL, SIGNING_SECRET
+from tests.serving import itwg_serve, post, serve_env
 
 UNREACHABLE = {
     # A PostgreSQL port nothing listens on: every connection is refused at once.
@@ -25,38 +22,11 @@ UNREACHABLE = {
 
 @pytest.fixture(params=sorted(UNREACHABLE))
 def server_without_database(request, slack):
-    port = _free_port()
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "ITWG_", "DATABASE_"))},
-        "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": UNREACHABLE[request.param],
-        "ITWG_CHANNEL": CHANNEL,
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline and process.poll() is None:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=5)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        raise AssertionError(process.stdout.read().decode())
-    yield base, process
-    process.terminate()
-    output = process.communicate(timeout=10)[0].decode()
-    assert BOT_TOKEN not in output and SIGNING_SECRET not in output
-    assert "database" in output.lower() or "connect" in output.lower(), "the trouble is in the logs"
+    env = serve_env(slack_api_url=slack.api_url, database_url=UNREACHABLE[request.param])
+    with itwg_serve(env) as (base, process, logged):
+        yield base, process
+    output = logged[0].lower()
+    assert "database" in output or "connect" in output, "the trouble is in the logs"
 
 
 def _command(slack, text: str) -> str:
@@ -87,14 +57,14 @@ def test_web_process_stays_up_and_says_the_database_is_down(server_without_datab
         assert json.loads(response.read()) == {"status": "degraded", "database": False}
 
     body = _command(slack, "whoami")
-    status, _ = _post(base + "/slack/events", body, signed_headers(SIGNING_SECRET, body))
+    status, _ = post(base + "/slack/events", body, signed_headers(SIGNING_SECRET, body))
     assert status == 200
     [reply] = _wait_for_replies(slack, 1)
     assert DATABASE_DOWN in reply
     assert "Traceback" not in reply and "OperationalError" not in reply
 
     body = _command(slack, "help")
-    assert _post(base + "/slack/events", body, signed_headers(SIGNING_SECRET, body))[0] == 200
+    assert post(base + "/slack/events", body, signed_headers(SIGNING_SECRET, body))[0] == 200
     assert "/itwg join" in _wait_for_replies(slack, 2)[1], "what needs no database still works"
 
     assert process.poll() is None, "the web process is still running"
