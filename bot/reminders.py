@@ -19,7 +19,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot import agenda
-from bot.cycles import Cycle, sharing_status
+from bot.cycles import current_cycle, sharing_status
 from bot.meetings import local_label
 from bot.notifications import Attachment, DueNotification, Message
 from bot.rendering import render_message
@@ -77,9 +77,9 @@ def _due_pairs(
     ]
 
 
-def _missing_for(session: Session, *, now: datetime, meeting: Meeting) -> list[Organisation]:
-    last = meeting_records.last_held(session, now=now)
-    cycle = Cycle(starts_at=last.starts_at if last else None, last_meeting=last, next_meeting=meeting)
+def _still_to_share(session: Session, *, now: datetime) -> list[Organisation]:
+    """Organisations that have not shared this cycle; the same for every meeting in the window."""
+    cycle = current_cycle(session, now=now)
     return [status.organisation for status in sharing_status(session, cycle=cycle) if status.missing]
 
 
@@ -122,11 +122,9 @@ def meeting_reminders(session: Session, *, now: datetime, settings: Settings) ->
         logger.warning("ITWG_CHANNEL is not set: %d meeting reminder(s) cannot be sent", len(pairs))
         return []
     engine = session.get_bind()
-    missing: dict[int, list[Organisation]] = {}
+    missing = _still_to_share(session, now=now)
     due = []
     for meeting, offset_text, delta in pairs:
-        if meeting.id not in missing:
-            missing[meeting.id or 0] = _missing_for(session, now=now, meeting=meeting)
         with_agenda = offset_text == AGENDA_OFFSET
         due.append(
             DueNotification(
@@ -135,7 +133,7 @@ def meeting_reminders(session: Session, *, now: datetime, settings: Settings) ->
                 due_at=meeting.starts_at - delta,
                 grace=grace_for(delta),
                 channel=channel,
-                render=_channel_message(meeting, offset_text, missing[meeting.id or 0], with_agenda),
+                render=_channel_message(meeting, offset_text, missing, with_agenda),
                 attachments=_agenda_file(
                     engine, meeting, now, timezone=settings.itwg_timezone, wanted=with_agenda
                 ),
@@ -164,9 +162,10 @@ def sharing_nudges(session: Session, *, now: datetime, settings: Settings) -> li
     if not pairs:
         return []
     people = recipients.people_by_organisation(session)
+    missing = _still_to_share(session, now=now)
     due = []
     for meeting, offset_text, delta in pairs:
-        for organisation in _missing_for(session, now=now, meeting=meeting):
+        for organisation in missing:
             for person in recipients.nudge_recipients(people.get(organisation.id or 0, [])):
                 due.append(
                     DueNotification(
