@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.parsing import unescape_slack_text
+
 DATE_TOKEN = re.compile(r"<!date\^(\d+)\^[^|>]*\|[^>]*>")
 USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 LINK = re.compile(r"<(https?://[^|>]+)\|([^>]+)>")
@@ -22,7 +24,7 @@ def mrkdwn_to_text(text: str, *, timezone: str = "UTC", names: dict[str, str] | 
     text = USER_MENTION.sub(lambda m: "@" + (names or {}).get(m.group(1), m.group(1)), text)
     text = LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     text = CHANNEL.sub(lambda m: "#" + m.group(1), text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return unescape_slack_text(text)
 
 
 def _text(obj: Any, **kw: Any) -> str:
