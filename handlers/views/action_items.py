@@ -73,17 +73,8 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
 
 def submit_create(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
     deps: Deps = context["deps"]
-    values = form_values(view["state"]["values"])
     metadata = _metadata(view)
-    draft = action_items.Draft(
-        title=values.get("title") or "",
-        due_text=values.get("due") or "",
-        owner_organisation_id=_as_id(values.get("owner")),
-        assignee_user_id=values.get("person"),
-        meeting_id=_as_id(values.get("meeting")),
-        notes=values.get("notes") or "",
-        source_link=metadata.get("source_link"),
-    )
+    draft = _draft(view)
     actor = actor_of(deps, client, body)
     try:
         item = action_items.create(deps, client, actor=actor, draft=draft, as_fields=True)
@@ -98,12 +89,45 @@ def submit_create(ack: Ack, body: dict, client: WebClient, context, view: dict) 
     tell(client, response_url=metadata.get("response_url"), user_id=actor.slack_user_id, message=message)
 
 
+def _draft(view: dict[str, Any]) -> action_items.Draft:
+    values = form_values(view["state"]["values"])
+    return action_items.Draft(
+        title=values.get("title") or "",
+        due_text=values.get("due") or "",
+        owner_organisation_id=_as_id(values.get("owner")),
+        assignee_user_id=values.get("person"),
+        meeting_id=_as_id(values.get("meeting")),
+        notes=values.get("notes") or "",
+        source_link=_metadata(view).get("source_link"),
+    )
+
+
+def check_create_form(view: dict, deps: Deps) -> None:
+    """Title and due date, as far as they can be judged before knowing who submitted: "today" is the
+    group's; the worker checks the date again against the person's own timezone."""
+    today = deps.now().astimezone(action_items.zone(None, deps.settings.itwg_timezone)).date()
+    problems = action_items.title_and_due_problems(_draft(view), today=today)
+    if problems:
+        raise FieldErrors(problems)
+
+
+def read_outcome(view: dict, deps: Deps) -> str:
+    outcome = form_values(view["state"]["values"]).get("outcome") or ""
+    if not outcome.strip():
+        raise FieldErrors({"outcome": "Say in one line what came of it."})
+    return outcome
+
+
+FIELD_CHECKS = {"action_item_create": check_create_form, "action_item_done": read_outcome}
+
+
 def submit_done(ack: Ack, body: dict, client: WebClient, context, view: dict) -> None:
     deps: Deps = context["deps"]
     metadata = _metadata(view)
-    outcome = form_values(view["state"]["values"]).get("outcome") or ""
-    if not outcome.strip():
-        ack(response_action="errors", errors={"outcome": "Say in one line what came of it."})
+    try:
+        outcome = read_outcome(view, deps)
+    except FieldErrors as error:
+        ack(response_action="errors", errors=error.errors)
         return
     actor = actor_of(deps, client, body)
     try:

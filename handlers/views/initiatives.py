@@ -12,6 +12,13 @@ from handlers.events.app_home import publish_home
 from handlers.views.failures import answering_failures
 
 
+def check_initiative_form(view: dict, deps: Deps) -> None:
+    initiatives.read_form(form_values(view["state"]["values"]))
+
+
+FIELD_CHECKS = {"initiative_form": check_initiative_form}
+
+
 def submit_initiative(ack: Ack, body: dict, client: WebClient, context) -> None:
     deps: Deps = context["deps"]
     actor = actor_of(deps, client, body)

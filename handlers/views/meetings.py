@@ -15,21 +15,28 @@ from handlers.views.failures import answering_failures
 logger = logging.getLogger(__name__)
 
 
+def read_schedule_form(view: dict, deps: Deps) -> meetings.MeetingRequest:
+    values = form_values(view["state"]["values"])
+    options = set(values.get("options") or [])
+    return meetings.request_from_form(
+        day=values.get("date"),
+        at=values.get("time"),
+        timezone=values.get("timezone"),
+        duration=values.get("duration"),
+        location=values.get("location"),
+        in_person="in_person" in options,
+        quarterly="quarterly" in options,
+        now=deps.now(),
+    )
+
+
+FIELD_CHECKS = {"meeting_schedule": read_schedule_form}
+
+
 def submit_schedule(ack: Ack, body: dict, client: WebClient, context) -> None:
     deps: Deps = context["deps"]
-    values = form_values(body["view"]["state"]["values"])
-    options = set(values.get("options") or [])
     try:
-        request = meetings.request_from_form(
-            day=values.get("date"),
-            at=values.get("time"),
-            timezone=values.get("timezone"),
-            duration=values.get("duration"),
-            location=values.get("location"),
-            in_person="in_person" in options,
-            quarterly="quarterly" in options,
-            now=deps.now(),
-        )
+        request = read_schedule_form(body["view"], deps)
         actor = actor_of(deps, client, body)
         change = meetings.schedule(deps, actor=actor, request=request)
     except FieldErrors as error:
