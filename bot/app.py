@@ -1,6 +1,7 @@
 """The one place that wires Slack, services and storage together."""
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 
 from slack_bolt import App
@@ -8,9 +9,10 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 
 from bot.deps import Deps
+from bot.handoff import Delivery, hand_off
 from bot.settings import Settings
-from handlers import register
-from handlers.middleware import drop_redeliveries, inject_deps, strip_nul_characters
+from handlers import register, views
+from handlers.middleware import claim_once, drop_redeliveries, inject_deps, strip_nul_characters
 from storage.db import make_engine
 
 logger = logging.getLogger(__name__)
@@ -32,13 +34,15 @@ def create_app(
     engine: Engine | None = None,
     deps: Deps | None = None,
     listener_executor: Executor | None = None,
+    hand_off_to: Callable[[Delivery], None] | None = None,
 ) -> App:
-    """Build a Bolt App with every listener registered.
+    """Build a Bolt App with every listener registered: the app that answers Slack's requests.
 
     Signature verification always stays on; ``token_verification_enabled`` is off only so that
     building the app makes no network call (``auth.test``) — the token is checked on first use.
     ``listener_executor`` lets the offline console and tests run listeners inline, so a dispatch
-    returns once the listener has finished.
+    returns once the listener has finished. With ``hand_off_to`` (``itwg serve``), every verified
+    request is answered at once and passed there, for the worker app (``bot.handoff``).
     """
     signing_secret = settings.secret("slack_signing_secret")
     if not signing_secret:
@@ -56,7 +60,38 @@ def create_app(
         or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="itwg-listener"),
     )
     app.use(inject_deps(deps))
+    if hand_off_to is not None:
+        app.use(hand_off(hand_off_to, field_errors=lambda body: views.field_errors(body, deps)))
     app.use(drop_redeliveries(deps))
+    app.use(strip_nul_characters)
+    register(app)
+    return app
+
+
+def create_worker_app(
+    settings: Settings, client: WebClient | None = None, *, deps: Deps | None = None
+) -> App:
+    """Build the worker's App: the same listeners, run to completion for requests the web process
+    has verified and acked (``bot.worker``).
+
+    Its only input is the web process, which checked every signature before handing a request on,
+    so it does not check them again: a request that waited in the queue longer than Slack's five
+    minutes must still be carried out. Listeners run in the dispatching thread
+    (``process_before_response``), so a dispatch returns once the work is done; their ``ack`` goes
+    nowhere.
+    """
+    deps = deps or Deps(settings=settings, engine=make_engine(settings.database_url))
+    app = App(
+        token=None if client else settings.secret("slack_bot_token"),
+        client=client or make_client(settings),
+        signing_secret=settings.secret("slack_signing_secret") or "",
+        token_verification_enabled=False,
+        request_verification_enabled=False,
+        process_before_response=True,
+        logger=logging.getLogger("itwg.bolt"),
+    )
+    app.use(inject_deps(deps))
+    app.use(claim_once(deps))
     app.use(strip_nul_characters)
     register(app)
     return app

@@ -5,6 +5,7 @@ Configuration problems end with one line naming the variable and exit status 2, 
 
 import argparse
 import logging
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -46,14 +47,37 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app import create_app
     from bot.deps import Deps
     from bot.web import create_web
+    from bot.worker import WorkerProcess, worker_command
     from storage.db import make_engine
 
     require(settings, "slack_signing_secret", "slack_bot_token")
     deps = Deps(settings=settings, engine=make_engine(settings.database_url))
-    web = create_web(create_app(settings, deps=deps), deps)
+    worker = WorkerProcess(worker_command()).start()
+    web = create_web(create_app(settings, deps=deps, hand_off_to=worker.send), deps)
     port = args.port or settings.port
     logging.getLogger("itwg").info("serving on http://%s:%s", args.host, port)
-    serve(web, host=args.host, port=port, threads=args.threads, ident="itwg")
+    # A platform stops the web process with SIGTERM: leave the serving loop like Ctrl-C does, so the
+    # worker is handed what was acked and given time to finish it.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        serve(web, host=args.host, port=port, threads=args.threads, ident="itwg")
+    except KeyboardInterrupt:
+        logging.getLogger("itwg").info("stopping; letting the worker finish what was acknowledged")
+    finally:
+        worker.stop()
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import create_worker_app
+    from bot.worker import lower_priority, run
+
+    require(settings, "slack_bot_token")
+    lower_priority(args.nice)
+    # A platform's SIGTERM reaches the whole process group; the worker ends when its input does, once
+    # the web process has handed over everything it acknowledged.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    run(create_worker_app(settings), sys.stdin)
     return 0
 
 
@@ -213,6 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="default: $PORT")
     serve.add_argument("--threads", type=int, default=16)
     serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="carry out the requests itwg serve acked (started by serve)")
+    worker.add_argument("--nice", type=int, default=0, help="lower this process's CPU priority by N")
+    worker.set_defaults(func=cmd_worker)
 
     socket = sub.add_parser("socket", help="run the Slack app over Socket Mode")
     socket.set_defaults(func=cmd_socket)

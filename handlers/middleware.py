@@ -100,6 +100,32 @@ def drop_redeliveries(deps: Deps) -> Callable:
     return middleware
 
 
+def claim_once(deps: Deps) -> Callable:
+    """The worker's duplicate check: claim the request in the database before handling it.
+
+    The web process acks without looking, so this is where a redelivery is recognised, whichever web
+    process first received it and whether or not Slack marked it a retry. If the database cannot be
+    reached the request is still handled: its listener is what tells the person so.
+    """
+
+    def middleware(req: BoltRequest, resp: BoltResponse, next: Callable) -> BoltResponse | None:
+        key = redelivery_key(req.body)
+        if key is not None:
+            try:
+                with session_scope(deps.engine) as session:
+                    first = requests.claim(session, key=key)
+            except SQLAlchemyError:
+                logger.warning("could not record request %s as handled; handling it anyway", key)
+                first = True
+            if not first:
+                logger.info("dropping redelivered request %s", key)
+                return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return middleware
+
+
 def _without_nul(value: Any) -> Any:
     if isinstance(value, str):
         return value.replace("\x00", "")

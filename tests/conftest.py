@@ -14,8 +14,8 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from bot import membership
-from bot.app import create_app
+from bot import membership, worker
+from bot.app import create_app, create_worker_app
 from bot.deps import Deps
 from bot.inline_executor import InlineExecutor
 from bot.local_slack import LocalSlack
@@ -119,5 +119,14 @@ def client(slack: LocalSlack) -> WebClient:
 
 @pytest.fixture
 def bot(settings: Settings, deps: Deps, slack: LocalSlack, client: WebClient, clock: Clock) -> BotHarness:
-    app = create_app(settings, client, deps=deps, listener_executor=InlineExecutor())
+    """The app as ``itwg serve`` runs it: the web process's app answers and hands each request to the
+    worker's app, here run inline so that a dispatch returns once the work is done."""
+    worker_app = create_worker_app(settings, client, deps=deps)
+    app = create_app(
+        settings,
+        client,
+        deps=deps,
+        listener_executor=InlineExecutor(),
+        hand_off_to=lambda delivery: worker.handle(worker_app, delivery),
+    )
     return BotHarness(app=app, slack=slack, deps=deps, clock=clock)

@@ -51,6 +51,7 @@ class BotHarness:
     slack: LocalSlack
     deps: Any
     clock: Clock
+    calls_before_dispatch: int = 0
 
     def user_id(self, who: str) -> str:
         return PEOPLE[who].id if who in PEOPLE else who
@@ -58,6 +59,7 @@ class BotHarness:
     # -- requests ---------------------------------------------------------------------------------
     def dispatch(self, body: str, headers: dict[str, str] | None = None) -> BoltResponse:
         headers = headers or signed_headers(SIGNING_SECRET, body)
+        self.calls_before_dispatch = len(self.slack.calls)
         return self.app.dispatch(BoltRequest(body=body, headers=headers))
 
     def command(self, text: str, *, who: str = "ILO", channel: str = CHANNEL, **extra: str) -> BoltResponse:
@@ -163,6 +165,23 @@ class BotHarness:
         replies = self.replies()
         assert replies, "the bot sent no reply"
         return message_text(replies[-1])
+
+    def refusal(self, response: BoltResponse) -> dict[str, str]:
+        """Why the last modal submission was not saved, by block id: the inline errors it was answered
+        with, or, when the modal closed, the reasons the worker then sent in a direct message (keyed
+        "dm"). Fails when it was saved."""
+        if response.body:
+            answer = json.loads(response.body)
+            assert answer["response_action"] == "errors", answer
+            return answer["errors"]
+        refusals = [
+            message_text(call.params)
+            for call in self.slack.calls[self.calls_before_dispatch :]
+            if call.method == "chat.postMessage"
+            and call.params.get("text", "").startswith("Nothing was saved")
+        ]
+        assert refusals, "the submission was accepted"
+        return {"dm": " ".join(refusals)}
 
     def opened_views(self) -> list[dict[str, Any]]:
         return [call.params["view"] for call in self.slack.calls_to("views.open")]

@@ -64,3 +64,23 @@ def test_unsigned_forged_and_stale_requests_get_401_over_http(server, slack):
     assert post(base + "/slack/events", body, stale)[0] == 401
     time.sleep(0.3)
     assert slack.calls_to("response_url") == []
+
+
+REQUESTS_IN_A_BURST = 100
+
+
+def test_stopping_the_web_process_loses_nothing_it_acknowledged(database_url, slack):
+    """A platform restarts the web process with SIGTERM right after a burst of commands: every command
+    already answered 200 still gets its reply, and the web process ends cleanly once its worker is done."""
+    env = serve_env(slack_api_url=slack.api_url, database_url=database_url)
+    subprocess.run([sys.executable, "-m", "bot", "migrate"], env=env, check=True, capture_output=True)
+    with itwg_serve(env) as (base, process, _logged):
+        bodies = [_help(slack) for _ in range(30)]
+        statuses = [
+            post(base + "/slack/events", body, signed_headers(SIGNING_SECRET, body))[0] for body in bodies
+        ]
+        process.terminate()
+        exit_status = process.wait(timeout=30)
+    assert statuses == [200] * 30
+    assert len(slack.calls_to("response_url")) == 30
+    assert exit_status == 0

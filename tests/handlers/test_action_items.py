@@ -310,11 +310,11 @@ def test_modal_errors_are_shown_next_to_their_fields_and_store_nothing(bot):
     errors = _errors(response)
     assert "title" in errors["title"] and "in the past" in errors["due"]
     forged = _form_values(title="Forged", owner=_org_id(bot, "UNICEF"), due="2030-02-01")
-    assert "own organisation" in _errors(bot.submit(view, forged, who="ILO"))["owner"]
+    assert "own organisation" in bot.refusal(bot.submit(view, forged, who="ILO"))["dm"]
     other_person = _form_values(
         title="Other", owner=_org_id(bot, "ILO"), person="UUNHCR001", due="2030-02-01"
     )
-    assert "recorded as UNHCR" in _errors(bot.submit(view, other_person, who="ILO"))["person"]
+    assert "recorded as UNHCR" in bot.refusal(bot.submit(view, other_person, who="ILO"))["dm"]
     assert _items(bot) == []
     assert _audit(bot) == []
 
@@ -534,16 +534,15 @@ def test_done_button_asks_for_outcome_in_a_modal(bot):
     assert (item.status, item.outcome) == ("done", "Report shared")
     assert "Closed action item" in bot.last_reply_text()
     again = bot.submit(view, outcome, who="ILO")
-    assert "already closed" in _errors(again)["outcome"]
+    assert "already closed" in bot.refusal(again)["dm"]
 
 
 def test_done_button_by_someone_else_is_refused_in_the_modal(bot):
     item_id = _create(bot, "ILO 2030-03-01 ILO item")
     bot.click("action_item_done", str(item_id), who="UNHCR")
     outcome = {"outcome": {"value": {"type": "plain_text_input", "value": "sneaky"}}}
-    assert (
-        "Only people of ILO" in _errors(bot.submit(bot.opened_views()[-1], outcome, who="UNHCR"))["outcome"]
-    )
+    refused = bot.refusal(bot.submit(bot.opened_views()[-1], outcome, who="UNHCR"))
+    assert "Only people of ILO" in refused["dm"]
     assert _item(bot, item_id).status == "open"
 
 
@@ -586,7 +585,7 @@ def test_reassign_to_another_organisation_and_person(bot):
         },
         "person": {"value": {"type": "users_select", "selected_user": "UUNHCR001"}},
     }
-    assert "recorded as UNHCR" in _errors(bot.submit(view, wrong, who="ILO"))["person"]
+    assert "recorded as UNHCR" in bot.refusal(bot.submit(view, wrong, who="ILO"))["dm"]
     assert _item(bot, item_id).owner_organisation_id == _org_id(bot, "ILO")
     right = {
         "owner": {

@@ -261,7 +261,7 @@ def test_edit_only_by_the_lead_organisation_or_co_leads_same_record_and_audited(
     title = next(b for b in view["blocks"] if b["block_id"] == "title")
     assert title["element"]["initial_value"] == VALID["title"]
     forged = bot.submit(view, state_for(view, **{**VALID, "title": "Taken over"}), who="UNICEF")
-    assert json.loads(forged.body)["response_action"] == "errors"
+    assert "Only people of ILO" in bot.refusal(forged)["dm"]
     assert initiatives(bot)[0].title == VALID["title"]
 
     bot.clock.set(bot.clock() + timedelta(days=1))
@@ -331,7 +331,7 @@ def test_a_share_stands_when_the_channel_refuses_the_announcement(bot):
 def test_a_co_lead_must_pick_a_known_lead_organisation(bot):
     view = open_share_modal(bot, who="UNODC")
     response = bot.submit(view, state_for(view, **{**VALID, "lead": "9999"}), who="UNODC")
-    assert "lead organisation" in json.loads(response.body)["errors"]["lead"]
+    assert "lead organisation" in bot.refusal(response)["dm"]
     assert initiatives(bot) == []
 
 

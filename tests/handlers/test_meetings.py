@@ -304,7 +304,7 @@ def test_member_opening_the_modal_is_told_at_once_and_cannot_submit(bot):
         "options": {"value": {"type": "checkboxes", "selected_options": []}},
     }
     response = bot.submit(view, values, who="ILO")
-    assert "Only the co-leads" in response.body
+    assert "Only the co-leads" in bot.refusal(response)["dm"]
     assert stored_meetings(bot) == []
 
 

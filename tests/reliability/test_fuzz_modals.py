@@ -101,7 +101,7 @@ def count(bot, model, *where) -> int:
 
 
 def submit_and_check(bot, view: dict[str, Any], answers: dict[str, Any], who: str) -> bool:
-    """Submit; assert nothing broken was shown; True when Slack was told the modal may close."""
+    """Submit; assert nothing broken was shown; True when the submission was saved."""
     before = len(bot.slack.calls)
     body = submission_body(view, state_values(view, answers), who=who, trigger_id=fresh_trigger())
     response = bot.dispatch(body)
@@ -113,7 +113,10 @@ def submit_and_check(bot, view: dict[str, Any], answers: dict[str, Any], who: st
     if response.body:
         assert json.loads(response.body)["response_action"] == "errors", response.body
         return False
-    return True
+    return not any(
+        call.method == "chat.postMessage" and call.params.get("text", "").startswith("Nothing was saved")
+        for call in bot.slack.calls[before:]
+    )
 
 
 def share_counts(bot) -> tuple[int, int, int]:
