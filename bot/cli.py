@@ -53,7 +53,9 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     require(settings, "slack_signing_secret", "slack_bot_token")
     deps = Deps(settings=settings, engine=make_engine(settings.database_url))
     worker = WorkerProcess(worker_command()).start()
-    web = create_web(create_app(settings, deps=deps, hand_off_to=worker.send), deps)
+    web = create_web(
+        create_app(settings, deps=deps, hand_off_to=worker.send), deps, worker_alive=worker.alive
+    )
     port = args.port or settings.port
     logging.getLogger("itwg").info("serving on http://%s:%s", args.host, port)
     # A platform stops the web process with SIGTERM: leave the serving loop like Ctrl-C does, so the

@@ -4,6 +4,7 @@ Runs no scheduler: reminders belong to the single ``clock`` process.
 """
 
 import hmac
+from collections.abc import Callable
 
 from flask import Flask, Response, abort, jsonify, request
 from slack_bolt import App
@@ -14,7 +15,7 @@ from bot.deps import Deps
 from storage.db import database_answers
 
 
-def create_web(app: App, deps: Deps) -> Flask:
+def create_web(app: App, deps: Deps, *, worker_alive: Callable[[], bool] | None = None) -> Flask:
     web = Flask("itwg")
     handler = SlackRequestHandler(app)
 
@@ -25,8 +26,11 @@ def create_web(app: App, deps: Deps) -> Flask:
     @web.get("/healthz")
     def healthz():
         # Always 200: the process is up and answering Slack; the body says whether the database is.
-        database_ok = database_answers(deps.engine)
-        return jsonify({"status": "ok" if database_ok else "degraded", "database": database_ok})
+        # With a worker (itwg serve), the body says too whether it is running.
+        checks = {"database": database_answers(deps.engine)}
+        if worker_alive is not None:
+            checks["worker"] = worker_alive()
+        return jsonify({"status": "ok" if all(checks.values()) else "degraded", **checks})
 
     if deps.settings.itwg_public_registry:
         from bot.registry import create_blueprint

@@ -71,6 +71,9 @@ class WorkerProcess:
         self._feeder.start()
         return self
 
+    def alive(self) -> bool:
+        return self._child is not None and self._child.poll() is None
+
     def send(self, delivery: Delivery) -> None:
         self._queue.put(delivery)
 

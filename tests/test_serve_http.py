@@ -1,11 +1,14 @@
 """``itwg serve`` as the Procfile runs it: real HTTP, real signature checks, a health check."""
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -40,7 +43,7 @@ def test_healthz_reports_the_database(server):
     base, _ = server
     with urllib.request.urlopen(base + "/healthz") as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"status": "ok", "database": True}
+        assert json.loads(response.read()) == {"status": "ok", "database": True, "worker": True}
 
 
 def test_signed_help_over_http_is_answered(server, slack):
@@ -84,3 +87,25 @@ def test_stopping_the_web_process_loses_nothing_it_acknowledged(database_url, sl
     assert statuses == [200] * 30
     assert len(slack.calls_to("response_url")) == 30
     assert exit_status == 0
+
+
+def _health(base: str) -> dict:
+    with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
+        return json.loads(response.read())
+
+
+def test_a_worker_that_died_shows_on_healthz_and_is_replaced_by_the_next_request(server, slack):
+    base, process = server
+    [worker_pid] = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+    os.kill(int(worker_pid), signal.SIGKILL)
+    deadline = time.time() + 10
+    while _health(base)["worker"] and time.time() < deadline:
+        time.sleep(0.05)
+    assert _health(base) == {"status": "degraded", "database": True, "worker": False}
+    body = _help(slack)
+    assert post(base + "/slack/events", body, signed_headers(SIGNING_SECRET, body))[0] == 200
+    deadline = time.time() + 20
+    while not slack.calls_to("response_url") and time.time() < deadline:
+        time.sleep(0.05)
+    assert "/itwg join ORG" in json.dumps(slack.calls_to("response_url")[0].params)
+    assert _health(base)["worker"] is True

@@ -54,7 +54,7 @@ def test_web_process_stays_up_and_says_the_database_is_down(server_without_datab
     base, process = server_without_database
     with urllib.request.urlopen(base + "/healthz", timeout=10) as response:
         assert response.status == 200
-        assert json.loads(response.read()) == {"status": "degraded", "database": False}
+        assert json.loads(response.read()) == {"status": "degraded", "database": False, "worker": True}
 
     body = _command(slack, "whoami")
     status, _ = post(base + "/slack/events", body, signed_headers(SIGNING_SECRET, body))
