@@ -49,7 +49,6 @@ def create_app(
         raise ValueError("SLACK_SIGNING_SECRET is required to build the app")
     deps = deps or Deps(settings=settings, engine=engine or make_engine(settings.database_url))
     app = App(
-        token=None if client else settings.secret("slack_bot_token"),
         client=client or make_client(settings),
         signing_secret=signing_secret,
         token_verification_enabled=False,
@@ -82,7 +81,6 @@ def create_worker_app(
     """
     deps = deps or Deps(settings=settings, engine=make_engine(settings.database_url))
     app = App(
-        token=None if client else settings.secret("slack_bot_token"),
         client=client or make_client(settings),
         signing_secret=settings.secret("slack_signing_secret") or "",
         token_verification_enabled=False,
