@@ -4,6 +4,7 @@ Configuration problems end with one line naming the variable and exit status 2, 
 """
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -41,6 +42,14 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def settle_heap() -> None:
+    """Exempt everything loaded at start-up (modules, SQLAlchemy's metadata, compiled templates) from
+    the cyclic garbage collector. Its full collections otherwise walk that whole heap, pausing every
+    thread of the web process for tens of milliseconds at a time under load."""
+    gc.collect()
+    gc.freeze()
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from waitress import serve
 
@@ -61,6 +70,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     # A platform stops the web process with SIGTERM: leave the serving loop like Ctrl-C does, so the
     # worker is handed what was acked and given time to finish it.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    settle_heap()
     try:
         serve(web, host=args.host, port=port, threads=args.threads, ident="itwg")
     except KeyboardInterrupt:
