@@ -8,7 +8,7 @@ It goes to the requester privately. The message carries a summary; when the whol
 in one message, the full version travels with it as a Markdown file.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,8 +27,9 @@ from bot.opportunities import OpportunityGroup
 from bot.rendering import render_message
 from bot.settings import Settings
 from storage.db import session_scope
-from storage.models import Meeting
+from storage.models import Meeting, Notification
 from storage.repositories import digest as repository
+from storage.repositories import notifications
 from storage.repositories.digest import ActionCounts, ActionRow, Counts, InitiativeChange
 
 SOON_DAYS = 14
@@ -72,6 +73,8 @@ class Digest:
     opportunities: list[OpportunityGroup]
     today: date
     soon_until: date
+    # Notifications whose sending stopped before Slack confirmed them: a person should check.
+    interrupted: list[Notification] = field(default_factory=list)
 
     @property
     def total(self) -> Counts:
@@ -212,6 +215,7 @@ def build(
         opportunities=opportunities.find(session, today=today, limit=TOP_OPPORTUNITIES),
         today=today,
         soon_until=soon_until,
+        interrupted=notifications.interrupted_since(session, since=period_start),
     )
 
 

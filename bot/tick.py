@@ -10,8 +10,10 @@
    retry claimed by a conditional UPDATE only one clock can win, until ``MAX_ATTEMPTS`` or its grace
    runs out. A message posted whose attachment failed is not posted again on retry.
 
-A crash between claim and send leaves the row ``claimed``: that notification is not sent, which the
-log shows, rather than risk sending it twice.
+A crash between claim and send leaves the row ``claimed``. A later tick settles such a stale claim:
+if its message was posted (its ``ts`` was stored), whatever remained (the attachment, the final mark)
+is finished by the retry path; otherwise nobody knows whether Slack got it, so it is marked
+``interrupted`` and logged as an error for a person to check, rather than risk sending it twice.
 """
 
 import logging
@@ -52,6 +54,8 @@ RECHECKED_KINDS = frozenset(
 MAX_ATTEMPTS = 5
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
 PROCESSED_REQUEST_RETENTION = timedelta(days=2)
+# Longer than any one send can take, Slack's Retry-After waits included.
+STALE_CLAIM_AFTER = timedelta(minutes=30)
 
 
 @dataclass
@@ -62,6 +66,7 @@ class TickReport:
     skipped: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     lost_race: list[str] = field(default_factory=list)
+    interrupted: list[str] = field(default_factory=list)
     would_send: list[str] = field(default_factory=list)
     would_skip: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
@@ -98,10 +103,37 @@ def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool =
         pruned = log.prune_processed_requests(session, before=now - PROCESSED_REQUEST_RETENTION)
     if pruned:
         logger.info("forgot %d Slack request ids older than %s", pruned, PROCESSED_REQUEST_RETENTION)
+    _settle_stale_claims(deps, now=now, report=report)
     for notification in pending:
         _deliver(deps, client, notification, now=now, report=report)
     _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
     return report
+
+
+def _settle_stale_claims(deps: Deps, *, now: datetime, report: TickReport) -> None:
+    with session_scope(deps.engine) as session:
+        stale = log.stale_claims(session, claimed_before=now - STALE_CLAIM_AFTER)
+    for row in stale:
+        posted = bool((row.payload or {}).get("message_ts"))
+        if posted:
+            status, error, retry_at = "failed", "the tick sending it stopped after posting", now
+        else:
+            status, error, retry_at = "interrupted", "the tick sending it stopped; not known to be sent", None
+        with session_scope(deps.engine) as session:
+            settled = log.settle_stale_claim(
+                session, notification_id=row.id or 0, status=status, error=error, next_attempt_at=retry_at
+            )
+        if not settled or posted:
+            continue
+        logger.error(
+            "%s (claimed %s) may not have reached %s: the tick sending it stopped before Slack "
+            "confirmed it; check there and send it by hand if it is missing",
+            row.key,
+            row.claimed_at.isoformat(),
+            (row.payload or {}).get("channel", "its channel"),
+        )
+        report.interrupted.append(row.key)
+        report.note(f"interrupted {row.key}: not known to be sent; check and send it by hand if missing")
 
 
 def _preview(pending: list[DueNotification], *, now: datetime, report: TickReport) -> None:
@@ -295,4 +327,6 @@ def describe(report: TickReport) -> str:
         summary += f", would skip {len(report.would_skip)}"
     else:
         summary += f", skipped {len(report.skipped)}, failed {len(report.failed)}"
+        if report.interrupted:
+            summary += f", interrupted {len(report.interrupted)}"
     return "\n".join([*report.lines, summary])

@@ -114,6 +114,37 @@ def claim_retry(session: Session, *, notification_id: int, attempts: int, now: d
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
+def stale_claims(session: Session, *, claimed_before: datetime, limit: int = 200) -> list[Notification]:
+    """Claims no tick finished: still ``claimed`` long after a send takes."""
+    statement = (
+        select(Notification)
+        .where(Notification.status == "claimed", col(Notification.claimed_at) < claimed_before)
+        .order_by(col(Notification.claimed_at))
+        .limit(limit)
+    )
+    return list(session.exec(statement))
+
+
+def settle_stale_claim(
+    session: Session, *, notification_id: int, status: str, error: str, next_attempt_at: datetime | None
+) -> bool:
+    """Move a stale claim on; False when another clock already did (the UPDATE matches once)."""
+    result = session.execute(
+        update(Notification)
+        .where(col(Notification.id) == notification_id, Notification.status == "claimed")
+        .values(status=status, last_error=error[:500], next_attempt_at=next_attempt_at)
+    )
+    return result.rowcount == 1  # type: ignore[attr-defined]
+
+
+def interrupted_since(session: Session, *, since: datetime | None, limit: int = 20) -> list[Notification]:
+    """Notifications not known to have gone out (``interrupted``), newest first."""
+    statement = select(Notification).where(Notification.status == "interrupted")
+    if since is not None:
+        statement = statement.where(col(Notification.claimed_at) >= since)
+    return list(session.exec(statement.order_by(col(Notification.claimed_at).desc()).limit(limit)))
+
+
 def prune_processed_requests(session: Session, *, before: datetime) -> int:
     """Forget Slack request ids older than ``before``; Slack stops redelivering after minutes."""
     result = session.execute(delete(ProcessedRequest).where(col(ProcessedRequest.received_at) < before))

@@ -7,7 +7,9 @@ from slack_sdk.models.blocks import Block
 
 from bot import digest as digests
 from bot.errors import UserError
+from bot.exports import render_markdown
 from storage.db import session_scope
+from storage.models import Notification
 from tests import digest_fixtures as fx
 from tests.harness import CHANNEL, PEOPLE, message_text
 
@@ -187,3 +189,22 @@ def test_the_full_file_says_when_a_list_is_longer_than_it_shows(known, deps, eng
     rendered = digests.render(_build(deps, rows=10))
     assert "…and 4 more, not listed here." in rendered.attachment.content, "14 overdue, 10 listed"
     assert "…and 6 more in the attached file." in message_text(rendered.message), "14 overdue, 8 shown"
+
+
+def test_the_digest_names_notifications_not_known_to_have_gone_out(known, deps):
+    assert "Not known to have gone out" not in message_text(digests.render(_build(deps)).message)
+    with session_scope(deps.engine) as session:
+        session.add(
+            Notification(
+                key="meeting-reminder:7:P7D",
+                kind="meeting-reminder",
+                status="interrupted",
+                due_at=fx.NOW - timedelta(days=1),
+                claimed_at=fx.NOW - timedelta(days=1),
+            )
+        )
+    digest = _build(deps)
+    shown = message_text(digests.render(digest).message)
+    assert "Not known to have gone out" in shown and "meeting-reminder:7:P7D" in shown
+    markdown = render_markdown("digest.md.j2", digest=digest)
+    assert "## Not known to have gone out" in markdown and "meeting-reminder:7:P7D" in markdown

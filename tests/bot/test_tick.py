@@ -216,6 +216,70 @@ def test_a_failed_attachment_does_not_post_the_message_twice(deps, slack, slack_
     assert len(slack.calls_to("files.completeUploadExternal")) == 2
 
 
+def _stale_claim(engine, now, **fields) -> None:
+    """A notification a tick claimed and then never finished: the clock stopped mid-send."""
+    with session_scope(engine) as session:
+        session.add(
+            Notification(
+                key="digest:UUNODC001:2030-06-03",
+                kind="digest",
+                status="claimed",
+                due_at=now - timedelta(minutes=40),
+                claimed_at=now - timedelta(minutes=35),
+                **fields,
+            )
+        )
+
+
+def test_a_send_interrupted_before_slack_answered_is_reported_and_never_sent_again(
+    deps, slack, slack_client, caplog
+):
+    now = datetime(2030, 6, 3, 8, 0, tzinfo=UTC)
+    message = {"text": "Your digest", "blocks": []}
+    payload = {
+        "channel": "UUNODC001",
+        "message": message,
+        "attachments": [],
+        "expires_at": "2030-06-04T00:00:00+00:00",
+    }
+    _stale_claim(deps.engine, now, payload=payload)
+    with caplog.at_level(logging.ERROR, logger="bot.tick"):
+        report = tick(deps, slack_client, now=now)
+    assert report.interrupted == ["digest:UUNODC001:2030-06-03"]
+    assert "may not have reached UUNODC001" in caplog.text and "send it by hand" in caplog.text
+    assert "interrupted 1" in describe(report)
+    tick(deps, slack_client, now=now + timedelta(hours=1))
+    assert posts(slack) == []
+    [row] = log_rows(deps.engine)
+    assert row.status == "interrupted" and row.next_attempt_at is None
+
+
+def test_a_send_interrupted_after_posting_is_finished_without_posting_twice(deps, slack, slack_client):
+    now = datetime(2030, 6, 3, 8, 0, tzinfo=UTC)
+    payload = {
+        "channel": "UUNODC001",
+        "message": {"text": "Your digest", "blocks": []},
+        "attachments": [{"filename": "digest.md", "title": "Digest", "content": "# Digest"}],
+        "expires_at": "2030-06-04T00:00:00+00:00",
+        "message_ts": "1780000000.000100",
+        "posted_in": "DUNODC001",
+    }
+    _stale_claim(deps.engine, now, payload=payload)
+    report = tick(deps, slack_client, now=now)
+    assert report.interrupted == [] and report.sent == ["digest:UUNODC001:2030-06-03"]
+    assert posts(slack) == []
+    [upload] = slack.calls_to("files.completeUploadExternal")
+    assert upload.params["thread_ts"] == "1780000000.000100"
+    assert [row.status for row in log_rows(deps.engine)] == ["sent"]
+
+
+def test_a_claim_younger_than_any_send_is_left_to_the_tick_sending_it(deps, slack, slack_client):
+    now = datetime(2030, 6, 3, 8, 0, tzinfo=UTC)
+    _stale_claim(deps.engine, now + timedelta(minutes=30), payload={})
+    report = tick(deps, slack_client, now=now)
+    assert report.interrupted == [] and [row.status for row in log_rows(deps.engine)] == ["claimed"]
+
+
 def test_the_tick_forgets_old_slack_request_ids(deps, slack, slack_client):
     now = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
     with session_scope(deps.engine) as session:
