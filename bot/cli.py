@@ -6,6 +6,7 @@ Configuration problems end with one line naming the variable and exit status 2, 
 import argparse
 import gc
 import logging
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -81,15 +82,19 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    # A platform's SIGTERM reaches every process; the worker ends when its input does, once the web
+    # process has handed over everything it acknowledged. Ignored before the slow imports below.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from bot.app import create_worker_app
     from bot.worker import lower_priority, run
 
     require(settings, "slack_bot_token")
     lower_priority(args.nice)
-    # A platform's SIGTERM reaches the whole process group; the worker ends when its input does, once
-    # the web process has handed over everything it acknowledged.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    run(create_worker_app(settings), sys.stdin)
+    # Standard output carries the acknowledgements alone: anything else printed goes to stderr.
+    acks = os.fdopen(os.dup(sys.stdout.fileno()), "w")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    run(create_worker_app(settings), sys.stdin, acks)
     return 0
 
 

@@ -32,12 +32,13 @@ class Delivery:
     body: str
     headers: dict[str, list[str]]
 
-    def to_line(self) -> str:
-        return json.dumps({"body": self.body, "headers": self.headers}) + "\n"
+    def to_json(self) -> str:
+        """One line of JSON: newlines in the body are escaped."""
+        return json.dumps({"body": self.body, "headers": self.headers})
 
     @classmethod
-    def from_line(cls, line: str) -> "Delivery":
-        data = json.loads(line)
+    def from_json(cls, text: str) -> "Delivery":
+        data = json.loads(text)
         return cls(body=data["body"], headers=data["headers"])
 
 

@@ -1,14 +1,16 @@
 """The worker: the process that does what Slack's requests ask for, after the web process acked them.
 
 ``itwg serve`` starts one as its child (``itwg worker``) and feeds it the requests it acknowledged,
-one JSON line each, on the child's standard input. The worker runs them through the same listeners
-as any Bolt app, several at a time, and claims each in the database first, so a request Slack
-delivered twice (to this or to another web process) is carried out once.
+one numbered JSON line each, on the child's standard input; the worker answers ``ack N`` on its
+standard output once request N is done. It runs them through the same listeners as any Bolt app,
+several at a time, and claims each in the database first, so a request Slack delivered twice (to
+this or to another web process, or handed again to a new worker) is carried out once.
 
 It runs at a lower CPU priority than the web process: when the machine is busy, answering Slack
 within its 3 seconds comes first, and the work follows as soon as there is room.
 """
 
+import itertools
 import logging
 import os
 import queue
@@ -17,6 +19,7 @@ import sys
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
+from typing import TextIO
 
 from slack_bolt import App, BoltRequest
 
@@ -30,6 +33,11 @@ logger = logging.getLogger(__name__)
 WORKER_THREADS = 8
 # Niceness of the worker relative to the web process (0 = equal, 19 = only idle time).
 WORKER_NICENESS = 19
+# How many workers one request may be handed to before it is given up (see WorkerProcess).
+MAX_HANDOVERS = 3
+# On stop, how long to wait for the worker to report everything done, and then for it to exit:
+# together inside the 30 s a platform usually allows between SIGTERM and SIGKILL.
+STOP_GRACE_SECONDS = 10
 
 
 def handle(app: App, delivery: Delivery) -> None:
@@ -43,19 +51,48 @@ def handle(app: App, delivery: Delivery) -> None:
         logger.exception("a handed-off request failed in the worker")
 
 
-def run(app: App, lines: Iterable[str], *, threads: int = WORKER_THREADS) -> None:
-    """Handle every request read from ``lines`` until they end, then finish what is in flight."""
+def frame(seq: int, delivery: Delivery) -> str:
+    """One line on the worker's input: a sequence number, then the request."""
+    return f"{seq} {delivery.to_json()}\n"
+
+
+def unframe(line: str) -> tuple[int, Delivery]:
+    seq, _, payload = line.partition(" ")
+    return int(seq), Delivery.from_json(payload)
+
+
+def run(app: App, lines: Iterable[str], acks: TextIO, *, threads: int = WORKER_THREADS) -> None:
+    """Handle every request read from ``lines`` until they end, then finish what is in flight.
+
+    Each request done is acknowledged with a line ``ack N`` on ``acks``: until then the web process
+    keeps it, to hand it to a new worker should this one die.
+    """
+    ack_lock = threading.Lock()
+
+    def handle_then_ack(seq: int, delivery: Delivery) -> None:
+        handle(app, delivery)
+        with ack_lock:
+            acks.write(f"ack {seq}\n")
+            acks.flush()
+
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="itwg-worker") as pool:
         for line in lines:
             if line.strip():
-                pool.submit(handle, app, Delivery.from_line(line))
+                pool.submit(handle_then_ack, *unframe(line))
 
 
 class WorkerProcess:
-    """The web process's handle on its worker child: ``send`` queues and returns at once; a feeder
-    thread writes to the child, and starts a new child if the old one has gone.
+    """The web process's handle on its worker child.
 
-    State lives here because the child, its pipe and the queue between them must outlive any one
+    ``send`` queues and returns at once. A feeder thread numbers each request, keeps it until the
+    worker acknowledges it, and writes it to the child; a reader thread takes the acknowledgements.
+    When the child dies, a new one is started and given everything not yet acknowledged, so what
+    was waiting in the pipe, or still being imported for, is not lost. What the dead worker had
+    already claimed in the database is not done twice: the new worker's claim finds it taken. A
+    request handed to ``MAX_HANDOVERS`` workers that all died is given up, so one request that
+    kills its worker cannot keep killing the next.
+
+    State lives here because the child, its pipes and the requests between them outlive any one
     request.
     """
 
@@ -63,11 +100,20 @@ class WorkerProcess:
         self._command = command
         self._env = env
         self._queue: queue.SimpleQueue[Delivery | None] = queue.SimpleQueue()
+        self._sequence = itertools.count(1)
+        # Lock order: _write_lock, then _acks_lock.
+        self._write_lock = threading.Lock()
+        self._acks_lock = threading.Lock()
+        self._all_acked = threading.Condition(self._acks_lock)
+        self._unacked: dict[int, str] = {}
+        self._handovers: dict[int, int] = {}
+        self._stopping = False
         self._child: subprocess.Popen | None = None
         self._feeder = threading.Thread(target=self._feed, name="itwg-worker-feeder", daemon=True)
 
     def start(self) -> "WorkerProcess":
-        self._child = self._spawn()
+        with self._write_lock:
+            self._child = self._spawn()
         self._feeder.start()
         return self
 
@@ -77,42 +123,96 @@ class WorkerProcess:
     def send(self, delivery: Delivery) -> None:
         self._queue.put(delivery)
 
-    def stop(self, timeout: float = 10) -> None:
-        """Let the child finish what it was given, then end it."""
+    def stop(self) -> None:
+        """Let the child finish everything handed over, then end it (see ``STOP_GRACE_SECONDS``)."""
         self._queue.put(None)
-        self._feeder.join(timeout)
-        if self._child is not None:
+        self._feeder.join(STOP_GRACE_SECONDS * 2)
+        child = self._child
+        if child is not None:
             try:
-                self._child.wait(timeout)
+                child.wait(STOP_GRACE_SECONDS)
             except subprocess.TimeoutExpired:
-                self._child.kill()
+                child.kill()
 
     def _spawn(self) -> subprocess.Popen:
-        child = subprocess.Popen(self._command, stdin=subprocess.PIPE, env=self._env, text=True)
+        child = subprocess.Popen(
+            self._command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=self._env,
+            text=True,
+            # Out of the terminal's process group: Ctrl-C stops the web process, which then closes
+            # the worker's input and lets it finish.
+            start_new_session=True,
+        )
+        threading.Thread(target=self._read_acks, args=(child,), name="itwg-worker-acks", daemon=True).start()
         logger.info("worker started (pid %s)", child.pid)
         return child
 
     def _feed(self) -> None:
         while (delivery := self._queue.get()) is not None:
-            self._write(delivery.to_line())
-        if self._child is not None and self._child.stdin is not None:
-            self._child.stdin.close()
+            seq = next(self._sequence)
+            line = frame(seq, delivery)
+            with self._acks_lock:
+                self._unacked[seq] = line
+            with self._write_lock:
+                if not self._write(line):
+                    self._replace()
+        with self._acks_lock:
+            self._stopping = True
+            self._all_acked.wait_for(lambda: not self._unacked, timeout=STOP_GRACE_SECONDS)
+            if self._unacked:
+                logger.error("stopping with %d request(s) the worker has not finished", len(self._unacked))
+        with self._write_lock:
+            if self._child is not None and self._child.stdin is not None:
+                self._child.stdin.close()
 
-    def _write(self, line: str) -> None:
-        for _ in range(2):
-            child = self._child
-            try:
-                child.stdin.write(line)
-                child.stdin.flush()
-                return
-            except (BrokenPipeError, ValueError, OSError):
-                logger.error(
-                    "worker (pid %s) exited with %s; requests it had not finished are lost; starting another",
-                    child.pid,
-                    child.poll(),
-                )
-                self._child = self._spawn()
-        logger.error("could not hand a request to a new worker; it is lost")
+    def _write(self, line: str) -> bool:
+        child = self._child
+        try:
+            child.stdin.write(line)
+            child.stdin.flush()
+            return True
+        except (OSError, ValueError, AttributeError):
+            return False
+
+    def _replace(self) -> None:
+        """Start a new child and hand it everything not yet acknowledged (under ``_write_lock``)."""
+        old = self._child
+        if old is not None:
+            logger.error("worker (pid %s) exited with %s; starting another", old.pid, old.poll())
+        with self._acks_lock:
+            for seq in list(self._unacked):
+                self._handovers[seq] = self._handovers.get(seq, 0) + 1
+                if self._handovers[seq] > MAX_HANDOVERS:
+                    logger.error("giving up request %d: %d workers died with it", seq, MAX_HANDOVERS)
+                    del self._unacked[seq], self._handovers[seq]
+            pending = [self._unacked[seq] for seq in sorted(self._unacked)]
+            self._all_acked.notify_all()
+        try:
+            self._child = self._spawn()
+        except OSError:
+            logger.exception("could not start a worker; retrying with the next request")
+            return
+        for line in pending:
+            if not self._write(line):
+                return  # this one died too; its reader starts the next
+
+    def _read_acks(self, child: subprocess.Popen) -> None:
+        for line in child.stdout:
+            if line.startswith("ack "):
+                with self._acks_lock:
+                    seq = int(line[4:])
+                    self._unacked.pop(seq, None)
+                    self._handovers.pop(seq, None)
+                    if not self._unacked:
+                        self._all_acked.notify_all()
+        child.wait()
+        with self._write_lock:
+            with self._acks_lock:
+                finished = self._stopping and not self._unacked
+            if child is self._child and not finished:
+                self._replace()
 
 
 def worker_command(*, niceness: int = WORKER_NICENESS) -> list[str]:

@@ -2,6 +2,8 @@
 app answers on sixteen threads and hands every submission to the worker, whose threads store them
 concurrently. Every share is stored whole, and the database never reports itself locked."""
 
+import io
+import itertools
 import logging
 import queue
 import threading
@@ -57,9 +59,16 @@ def test_sixteen_concurrent_writers_store_all_800_shares(bot, settings, engine, 
     ]
     deps = Deps(settings=settings, engine=engine, now=bot.clock)
     lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-    app = create_app(settings, client, deps=deps, hand_off_to=lambda delivery: lines.put(delivery.to_line()))
+    numbers = itertools.count(1)
+    app = create_app(
+        settings,
+        client,
+        deps=deps,
+        hand_off_to=lambda delivery: lines.put(worker.frame(next(numbers), delivery)),
+    )
+    acks = io.StringIO()
     worker_thread = threading.Thread(
-        target=worker.run, args=(create_worker_app(settings, client, deps=deps), iter(lines.get, None))
+        target=worker.run, args=(create_worker_app(settings, client, deps=deps), iter(lines.get, None), acks)
     )
     worker_thread.start()
     answers: list[tuple[int, str]] = []
@@ -90,8 +99,9 @@ def test_sixteen_concurrent_writers_store_all_800_shares(bot, settings, engine, 
 
     assert failures == []
     assert _stored(engine) == (TOTAL, TOTAL, TOTAL)
-    # Every submission was answered at once, with nothing to correct.
+    # Every submission was answered at once, with nothing to correct, and the worker acknowledged each.
     assert answers == [(200, "")] * TOTAL
+    assert sorted(acks.getvalue().split("\n")[:-1]) == sorted(f"ack {n}" for n in range(1, TOTAL + 1))
     with session_scope(engine) as session:
         titles = set(session.exec(select(Initiative.title)))
     assert titles == {f"{user.name} initiative {n}" for user in writers for n in range(SUBMISSIONS)}
