@@ -1,8 +1,8 @@
 """The worker: the process that does what Slack's requests ask for, after the web process acked them.
 
 ``itwg serve`` starts one as its child (``itwg worker``) and feeds it the requests it acknowledged,
-one numbered JSON line each, on the child's standard input; the worker answers ``ack N`` on its
-standard output once request N is done. It runs them through the same listeners as any Bolt app,
+one numbered JSON line each, on the child's standard input; the worker reports on its standard
+output which requests it has done (``ack N M …``). It runs them through the same listeners as any Bolt app,
 several at a time, and claims each in the database first, so a request Slack delivered twice (to
 this or to another web process, or handed again to a new worker) is carried out once.
 
@@ -38,6 +38,8 @@ MAX_HANDOVERS = 3
 # On stop, how long to wait for the worker to report everything done, and then for it to exit:
 # together inside the 30 s a platform usually allows between SIGTERM and SIGKILL.
 STOP_GRACE_SECONDS = 10
+# How often the worker reports what it has done (see run).
+ACK_INTERVAL_SECONDS = 0.1
 
 
 def handle(app: App, delivery: Delivery) -> None:
@@ -64,21 +66,40 @@ def unframe(line: str) -> tuple[int, Delivery]:
 def run(app: App, lines: Iterable[str], acks: TextIO, *, threads: int = WORKER_THREADS) -> None:
     """Handle every request read from ``lines`` until they end, then finish what is in flight.
 
-    Each request done is acknowledged with a line ``ack N`` on ``acks``: until then the web process
-    keeps it, to hand it to a new worker should this one die.
+    Requests done are acknowledged on ``acks`` in lines ``ack N M …``, gathered over
+    ``ACK_INTERVAL_SECONDS``: until then the web process keeps them, to hand them to a new worker
+    should this one die. Gathering spares the web process a wake-up per request.
     """
-    ack_lock = threading.Lock()
+    done: list[int] = []
+    lock = threading.Lock()
+    finished = threading.Event()
 
-    def handle_then_ack(seq: int, delivery: Delivery) -> None:
+    def handle_then_record(seq: int, delivery: Delivery) -> None:
         handle(app, delivery)
-        with ack_lock:
-            acks.write(f"ack {seq}\n")
+        with lock:
+            done.append(seq)
+
+    def report() -> None:
+        with lock:
+            batch = done.copy()
+            done.clear()
+        if batch:
+            acks.write("ack " + " ".join(map(str, batch)) + "\n")
             acks.flush()
 
+    def report_until_finished() -> None:
+        while not finished.wait(ACK_INTERVAL_SECONDS):
+            report()
+
+    reporter = threading.Thread(target=report_until_finished, name="itwg-worker-acks", daemon=True)
+    reporter.start()
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="itwg-worker") as pool:
         for line in lines:
             if line.strip():
-                pool.submit(handle_then_ack, *unframe(line))
+                pool.submit(handle_then_record, *unframe(line))
+    finished.set()
+    reporter.join()
+    report()
 
 
 class WorkerProcess:
@@ -141,9 +162,8 @@ class WorkerProcess:
             stdout=subprocess.PIPE,
             env=self._env,
             text=True,
-            # Out of the terminal's process group: Ctrl-C stops the web process, which then closes
-            # the worker's input and lets it finish.
-            start_new_session=True,
+            # Same session as the web process on purpose: with Linux's autogroup scheduling, a process
+            # in a session of its own competes as its own group, and its niceness stops counting.
         )
         threading.Thread(target=self._read_acks, args=(child,), name="itwg-worker-acks", daemon=True).start()
         logger.info("worker started (pid %s)", child.pid)
@@ -202,9 +222,9 @@ class WorkerProcess:
         for line in child.stdout:
             if line.startswith("ack "):
                 with self._acks_lock:
-                    seq = int(line[4:])
-                    self._unacked.pop(seq, None)
-                    self._handovers.pop(seq, None)
+                    for seq in map(int, line[4:].split()):
+                        self._unacked.pop(seq, None)
+                        self._handovers.pop(seq, None)
                     if not self._unacked:
                         self._all_acked.notify_all()
         child.wait()
