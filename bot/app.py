@@ -19,7 +19,8 @@ logger = logging.getLogger(__name__)
 
 # Bolt acks from inside the listener, so a listener waiting for a free thread cannot ack. Bolt's
 # default pool (cores + 4) is soon full of listeners doing their slow, I/O-bound work after ack;
-# a pool sized for the server's concurrency keeps acks immediate under load.
+# a pool sized for the server's concurrency keeps acks immediate under load. (Under ``itwg serve``
+# requests are handed to the worker before any listener runs; Socket Mode runs them all here.)
 LISTENER_THREADS = 64
 
 
