@@ -3,6 +3,7 @@
 import logging
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from functools import partial
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -59,13 +60,11 @@ def create_app(
         listener_executor=listener_executor
         or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="itwg-listener"),
     )
-    app.use(inject_deps(deps))
+    guards = [drop_redeliveries(deps)]
     if hand_off_to is not None:
-        app.use(hand_off(hand_off_to, field_errors=lambda body: views.field_errors(body, deps)))
-    app.use(drop_redeliveries(deps))
-    app.use(strip_nul_characters)
-    register(app)
-    return app
+        checks = partial(views.field_errors, deps=deps)
+        guards = [hand_off(hand_off_to, field_errors=checks), *guards]
+    return _wire(app, deps, guards)
 
 
 def create_worker_app(
@@ -89,8 +88,15 @@ def create_worker_app(
         process_before_response=True,
         logger=logging.getLogger("itwg.bolt"),
     )
+    return _wire(app, deps, [claim_once(deps)])
+
+
+def _wire(app: App, deps: Deps, guards: list[Callable]) -> App:
+    """The same middleware around the same listeners in both apps; only the guards between a
+    request and its listener differ (hand-off and redelivery checks)."""
     app.use(inject_deps(deps))
-    app.use(claim_once(deps))
+    for guard in guards:
+        app.use(guard)
     app.use(strip_nul_characters)
     register(app)
     return app

@@ -34,12 +34,15 @@ def redelivery_key(body: dict) -> str | None:
     return None
 
 
-def _record(deps: Deps, key: str) -> None:
+def _record(deps: Deps, key: str) -> bool:
+    """Record ``key`` as handled; False when it already was. A database that cannot be reached
+    counts as a first delivery: the request is still handled, and its listener tells the person."""
     try:
         with session_scope(deps.engine) as session:
-            requests.claim(session, key=key)
+            return requests.claim(session, key=key)
     except SQLAlchemyError:
-        logger.warning("could not record request %s as handled", key)
+        logger.warning("could not record request %s as handled; handling it anyway", key)
+        return True
 
 
 class RecentKeys:
@@ -104,22 +107,14 @@ def claim_once(deps: Deps) -> Callable:
     """The worker's duplicate check: claim the request in the database before handling it.
 
     The web process acks without looking, so this is where a redelivery is recognised, whichever web
-    process first received it and whether or not Slack marked it a retry. If the database cannot be
-    reached the request is still handled: its listener is what tells the person so.
+    process first received it and whether or not Slack marked it a retry.
     """
 
     def middleware(req: BoltRequest, resp: BoltResponse, next: Callable) -> BoltResponse | None:
         key = redelivery_key(req.body)
-        if key is not None:
-            try:
-                with session_scope(deps.engine) as session:
-                    first = requests.claim(session, key=key)
-            except SQLAlchemyError:
-                logger.warning("could not record request %s as handled; handling it anyway", key)
-                first = True
-            if not first:
-                logger.info("dropping redelivered request %s", key)
-                return BoltResponse(status=200, body="")
+        if key is not None and not _record(deps, key):
+            logger.info("dropping redelivered request %s", key)
+            return BoltResponse(status=200, body="")
         next()
         return None
 
