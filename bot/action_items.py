@@ -260,19 +260,21 @@ def _raise(problems: dict[str, str], *, as_fields: bool) -> None:
     raise UserError(next(iter(problems.values())))
 
 
-def title_and_due_problems(draft: Draft, *, today: date) -> dict[str, str]:
-    """What is wrong with a draft's title and due date, by modal block; needs no database."""
+def read_title_and_due(draft: Draft, *, today: date) -> tuple[str, date, dict[str, str]]:
+    """A draft's title (spaces tidied) and due date (``today`` when unreadable), with what is wrong
+    with them by modal block; needs no database."""
     problems: dict[str, str] = {}
     title = " ".join(draft.title.split())
     if not title:
         problems["title"] = f"Give the action item a title: {CREATE_USAGE}."
     elif len(title) > TITLE_MAX:
         problems["title"] = f"Keep the title under {TITLE_MAX} characters; put details in the notes."
+    due = today
     try:
-        parse_due_date(draft.due_text, today=today)
+        due = parse_due_date(draft.due_text, today=today)
     except UserError as error:
         problems["due"] = str(error)
-    return problems
+    return title, due, problems
 
 
 def create(deps: Deps, client: WebClient, *, actor: Actor, draft: Draft, as_fields: bool = False) -> ItemView:
@@ -285,9 +287,7 @@ def create(deps: Deps, client: WebClient, *, actor: Actor, draft: Draft, as_fiel
     if refusal:
         raise UserError(refusal)
     today = today_for(deps, actor)
-    problems = title_and_due_problems(draft, today=today)
-    title = " ".join(draft.title.split())
-    due = today if "due" in problems else parse_due_date(draft.due_text, today=today)
+    title, due, problems = read_title_and_due(draft, today=today)
     if draft.assignee_user_id and not SLACK_USER_ID.fullmatch(draft.assignee_user_id):
         problems["person"] = NOT_A_PERSON
     with session_scope(deps.engine) as session:

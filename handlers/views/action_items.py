@@ -106,7 +106,7 @@ def check_create_form(view: dict, deps: Deps) -> None:
     """Title and due date, as far as they can be judged before knowing who submitted: "today" is the
     group's; the worker checks the date again against the person's own timezone."""
     today = deps.now().astimezone(action_items.zone(None, deps.settings.itwg_timezone)).date()
-    problems = action_items.title_and_due_problems(_draft(view), today=today)
+    _, _, problems = action_items.read_title_and_due(_draft(view), today=today)
     if problems:
         raise FieldErrors(problems)
 
