@@ -184,8 +184,7 @@ class WorkerProcess:
             if self._unacked:
                 logger.error("stopping with %d request(s) the worker has not finished", len(self._unacked))
         with self._write_lock:
-            if self._child is not None and self._child.stdin is not None:
-                self._child.stdin.close()
+            self._child.stdin.close()
 
     def _write(self, line: str) -> bool:
         child = self._child
@@ -193,7 +192,7 @@ class WorkerProcess:
             child.stdin.write(line)
             child.stdin.flush()
             return True
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError):  # the child has gone; ValueError: its pipe is already closed
             return False
 
     def _replace(self) -> None:
