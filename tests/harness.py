@@ -174,14 +174,18 @@ class BotHarness:
             answer = json.loads(response.body)
             assert answer["response_action"] == "errors", answer
             return answer["errors"]
-        refusals = [
+        refusals = self.refusals()
+        assert refusals, "the submission was accepted"
+        return {"dm": " ".join(refusals)}
+
+    def refusals(self) -> list[str]:
+        """The "Nothing was saved" direct messages the worker sent during the last dispatch."""
+        return [
             message_text(call.params)
             for call in self.slack.calls[self.calls_before_dispatch :]
             if call.method == "chat.postMessage"
             and call.params.get("text", "").startswith("Nothing was saved")
         ]
-        assert refusals, "the submission was accepted"
-        return {"dm": " ".join(refusals)}
 
     def opened_views(self) -> list[dict[str, Any]]:
         return [call.params["view"] for call in self.slack.calls_to("views.open")]

@@ -13,6 +13,7 @@ from storage.db import session_scope
 from storage.models import AuditEntry, Initiative, InitiativePartner, InitiativeTag, Meeting
 from storage.repositories import initiatives as repository
 from storage.repositories import organisations
+from tests.reliability.forms import state_values
 
 VALID = {
     "title": "Family skills for youth prevention",
@@ -32,31 +33,6 @@ VALID = {
 }
 
 
-def state_for(view: dict[str, Any], **answers: Any) -> dict[str, dict[str, Any]]:
-    """Slack's ``state.values`` for ``view`` answered with ``answers`` (block id → value)."""
-    values: dict[str, dict[str, Any]] = {}
-    for block in view["blocks"]:
-        if block["type"] != "input":
-            continue
-        element, block_id = block["element"], block["block_id"]
-        kind, answer = element["type"], answers.get(block_id)
-        if kind in ("static_select", "radio_buttons"):
-            option = {"text": {"type": "plain_text", "text": str(answer)}, "value": str(answer)}
-            entry: dict[str, Any] = {"selected_option": option if answer else None}
-        elif kind in ("checkboxes", "multi_static_select"):
-            entry = {
-                "selected_options": [
-                    {"text": {"type": "plain_text", "text": str(v)}, "value": str(v)} for v in answer or []
-                ]
-            }
-        elif kind == "datepicker":
-            entry = {"selected_date": answer}
-        else:
-            entry = {"value": answer}
-        values[block_id] = {element["action_id"]: {"type": kind, **entry}}
-    return values
-
-
 def open_share_modal(bot, who: str = "ILO") -> dict[str, Any]:
     before = len(bot.opened_views())
     bot.command("share-initiative", who=who)
@@ -69,7 +45,7 @@ def open_share_modal(bot, who: str = "ILO") -> dict[str, Any]:
 
 def share(bot, who: str = "ILO", **changes: Any):
     view = open_share_modal(bot, who)
-    return bot.submit(view, state_for(view, **{**VALID, **changes}), who=who)
+    return bot.submit(view, state_values(view, {**VALID, **changes}), who=who)
 
 
 def initiatives(bot) -> list[Initiative]:

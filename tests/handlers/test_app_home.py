@@ -2,8 +2,9 @@
 
 from datetime import UTC, datetime
 
-from tests.handlers.initiative_helpers import VALID, add_meetings, assert_valid_view, share, state_for
+from tests.handlers.initiative_helpers import VALID, add_meetings, assert_valid_view, share
 from tests.harness import PEOPLE, message_text
+from tests.reliability.forms import state_values
 
 NEXT_MEETING = datetime(2030, 2, 1, 10, 0, tzinfo=UTC)
 
@@ -41,7 +42,7 @@ def test_home_shows_organisation_next_meeting_in_readers_timezone_and_a_share_bu
     bot.click("initiative_share_open", "share", who="ILO", container={"type": "view", "view_id": "VHOME"})
     view = bot.opened_views()[-1]
     assert view["callback_id"] == "initiative_form"
-    bot.submit(view, state_for(view, **VALID), who="ILO")
+    bot.submit(view, state_values(view, VALID), who="ILO")
     refreshed = bot.slack.calls_to("views.publish")[-1].params
     assert refreshed["user_id"] == PEOPLE["ILO"].id
     assert "#1 Family skills" in message_text(refreshed["view"])

@@ -19,10 +19,10 @@ from tests.handlers.initiative_helpers import (
     open_share_modal,
     partner_ids,
     share,
-    state_for,
     tags,
 )
 from tests.harness import CHANNEL, PEOPLE, message_text
+from tests.reliability.forms import state_values
 
 
 def organisation_id(bot, acronym: str) -> int:
@@ -77,7 +77,7 @@ def test_co_leads_choose_the_lead_organisation(bot):
     lead = next(b for b in view["blocks"] if b.get("block_id") == "lead")
     assert lead["element"]["initial_option"]["text"]["text"] == "WHO"
     unhcr = organisation_id(bot, "UNHCR")
-    response = bot.submit(view, state_for(view, **{**VALID, "lead": str(unhcr)}), who="WHO")
+    response = bot.submit(view, state_values(view, {**VALID, "lead": str(unhcr)}), who="WHO")
     assert response.status == 200 and not response.body
     assert initiatives(bot)[0].lead_organisation_id == unhcr
 
@@ -260,13 +260,13 @@ def test_edit_only_by_the_lead_organisation_or_co_leads_same_record_and_audited(
     assert_valid_view(view)
     title = next(b for b in view["blocks"] if b["block_id"] == "title")
     assert title["element"]["initial_value"] == VALID["title"]
-    forged = bot.submit(view, state_for(view, **{**VALID, "title": "Taken over"}), who="UNICEF")
+    forged = bot.submit(view, state_values(view, {**VALID, "title": "Taken over"}), who="UNICEF")
     assert "Only people of ILO" in bot.refusal(forged)["dm"]
     assert initiatives(bot)[0].title == VALID["title"]
 
     bot.clock.set(bot.clock() + timedelta(days=1))
     response = bot.submit(
-        view, state_for(view, **{**VALID, "title": "Family skills, phase 2", "status": "paused"})
+        view, state_values(view, {**VALID, "title": "Family skills, phase 2", "status": "paused"})
     )
     assert response.status == 200 and not response.body
     [edited] = initiatives(bot)
@@ -279,7 +279,7 @@ def test_edit_only_by_the_lead_organisation_or_co_leads_same_record_and_audited(
     co_lead_view = bot.opened_views()[-1]
     bot.submit(
         co_lead_view,
-        state_for(co_lead_view, **{**VALID, "lead": str(original.lead_organisation_id)}),
+        state_values(co_lead_view, {**VALID, "lead": str(original.lead_organisation_id)}),
         who="WHO",
     )
     assert [i.title for i in initiatives(bot)] == [VALID["title"]]
@@ -330,7 +330,7 @@ def test_a_share_stands_when_the_channel_refuses_the_announcement(bot):
 
 def test_a_co_lead_must_pick_a_known_lead_organisation(bot):
     view = open_share_modal(bot, who="UNODC")
-    response = bot.submit(view, state_for(view, **{**VALID, "lead": "9999"}), who="UNODC")
+    response = bot.submit(view, state_values(view, {**VALID, "lead": "9999"}), who="UNODC")
     assert "lead organisation" in bot.refusal(response)["dm"]
     assert initiatives(bot) == []
 

@@ -10,10 +10,10 @@ from tests.handlers.initiative_helpers import (
     initiatives,
     open_share_modal,
     share,
-    state_for,
 )
 from tests.handlers.test_app_home import actions_of, open_home
 from tests.harness import CHANNEL, message_text
+from tests.reliability.forms import state_values
 
 FEBRUARY = datetime(2030, 2, 1, 10, 0, tzinfo=UTC)
 MAY = datetime(2030, 5, 1, 10, 0, tzinfo=UTC)
@@ -78,7 +78,7 @@ def test_status_counts_each_organisation_and_never_counts_the_observer_missing(b
 
 def test_a_submission_delivered_twice_stores_one_initiative(bot):
     view = open_share_modal(bot)
-    values = state_for(view, **VALID)
+    values = state_values(view, VALID)
     first = bot.submit(view, values, trigger_id="trigger.submit.1")
     again = bot.submit(view, values, trigger_id="trigger.submit.1")
     assert first.status == again.status == 200
@@ -88,7 +88,7 @@ def test_a_submission_delivered_twice_stores_one_initiative(bot):
 
 def test_an_invalid_submission_delivered_twice_answers_errors_first_and_stores_nothing(bot):
     view = open_share_modal(bot)
-    values = state_for(view, **{**VALID, "objectives": []})
+    values = state_values(view, {**VALID, "objectives": []})
     first = bot.submit(view, values, trigger_id="trigger.submit.2")
     assert json.loads(first.body)["response_action"] == "errors"
     bot.submit(view, values, trigger_id="trigger.submit.2")

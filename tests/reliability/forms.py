@@ -19,6 +19,17 @@ _ANSWER_KEY = {
 }
 
 
+# Answers the scheduling modal accepts: a quarterly call far enough ahead of the tests' clock.
+SCHEDULE = {
+    "date": "2030-09-10",
+    "time": "15:00",
+    "timezone": "Europe/Vienna",
+    "duration": "90",
+    "location": "https://video.example.org/itwg",
+    "options": [],
+}
+
+
 def option(value: Any) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": str(value)}, "value": str(value)}
 

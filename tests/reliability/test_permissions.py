@@ -11,16 +11,9 @@ from sqlmodel import SQLModel
 from bot.web import create_web
 from storage.db import session_scope
 from tests.handlers.initiative_helpers import VALID, open_share_modal, share
-from tests.reliability.forms import latest_form, state_values
+from tests.reliability.forms import SCHEDULE, latest_form, state_values
 
 HOME = {"type": "view", "view_id": "VHOME"}
-SCHEDULE = {
-    "date": "2030-07-01",
-    "time": "10:00",
-    "timezone": "Europe/Vienna",
-    "duration": "90",
-    "options": [],
-}
 
 
 def snapshot(bot) -> dict[str, list[Any]]:

@@ -9,6 +9,7 @@ from storage.models import ActionItem, AuditEntry, Initiative, InitiativeTag, Me
 from tests.handlers.initiative_helpers import VALID, open_share_modal
 from tests.harness import CHANNEL, PEOPLE
 from tests.reliability.forms import (
+    SCHEDULE,
     command_text_body,
     deliver_with_retries,
     fresh_trigger,
@@ -81,15 +82,7 @@ def _organisation_value(form: dict) -> str:
 def test_a_retried_schedule_modal_submission_schedules_and_posts_the_invite_once(bot):
     bot.command("schedule", who="WHO")
     [view] = bot.opened_views()
-    answers = {
-        "date": "2030-09-10",
-        "time": "15:00",
-        "timezone": "Europe/Vienna",
-        "duration": "90",
-        "location": "https://video.example.org/itwg",
-        "options": [],
-    }
-    body = submission_body(view, state_values(view, answers), who="WHO", trigger_id="t.schedule")
+    body = submission_body(view, state_values(view, SCHEDULE), who="WHO", trigger_id="t.schedule")
     assert deliver_with_retries(bot, body) == [200, 200, 200]
     assert count(bot, Meeting) == 1
     assert audited(bot, "meeting.schedule") == 1
