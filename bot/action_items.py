@@ -18,7 +18,7 @@ from bot import identity, parsing
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import ActionItem, Meeting, Organisation
 from storage.repositories import action_items, audit, meetings, organisations
 from storage.repositories.action_items import ActionItemRow, ListFilter
@@ -277,11 +277,47 @@ def read_title_and_due(draft: Draft, *, today: date) -> tuple[str, date, dict[st
     return title, due, problems
 
 
-def create(deps: Deps, client: WebClient, *, actor: Actor, draft: Draft, as_fields: bool = False) -> ItemView:
+def _not_theirs(actor: Actor, organisation: Organisation) -> str | None:
+    if actor.may_manage(organisation.id):
+        return None
+    return (
+        f"Members create action items for their own organisation ({actor.organisation_acronym}); "
+        f"ask a co-lead (UNODC or WHO) to record one for {organisation.acronym}."
+    )
+
+
+def check_draft(deps: Deps, *, actor: Actor, draft: Draft) -> None:
+    """Refuse, with reads only and no Slack call, what ``create`` would refuse of a modal's draft before
+    it looks the chosen person up: while the form is still open, every problem beside its field."""
+    refusal = creation_refusal(actor)
+    if refusal:
+        raise UserError(refusal)
+    _, _, problems = read_title_and_due(draft, today=today_for(deps, actor))
+    if draft.assignee_user_id and not SLACK_USER_ID.fullmatch(draft.assignee_user_id):
+        problems["person"] = NOT_A_PERSON
+    with read_scope(deps.engine) as session:
+        owner = _owner(session, draft, problems)
+        not_theirs = _not_theirs(actor, owner) if owner else None
+        if not_theirs:
+            problems["owner"] = not_theirs
+        _meeting_id(session, draft, deps.now(), problems)
+    _raise(problems, as_fields=True)
+
+
+def create(
+    deps: Deps,
+    client: WebClient,
+    *,
+    actor: Actor,
+    draft: Draft,
+    as_fields: bool = False,
+    request_key: str | None = None,
+) -> ItemView:
     """Check a draft and record it; problems are UserErrors (FieldErrors, keyed by block, for the modal).
 
     The mentioned or chosen person is looked up (and registered, on first sight) only once everything
-    else is valid, so a typo never costs a Slack call.
+    else is valid, so a typo never costs a Slack call. The item remembers ``request_key``: the same
+    request carried out again (after a worker died) finds it and stores nothing more.
     """
     refusal = creation_refusal(actor)
     if refusal:
@@ -313,14 +349,14 @@ def create(deps: Deps, client: WebClient, *, actor: Actor, draft: Draft, as_fiel
         _raise(problems, as_fields=as_fields)
 
     with session_scope(deps.engine) as session:
+        earlier = action_items.by_request_key(session, request_key=request_key) if request_key else None
+        if earlier is not None:
+            return _reload(session, earlier.id or 0, actor=actor, today=today)
         organisation = organisations.get(session, organisation_id=owner_id or 0)
         assert organisation is not None
-        if not actor.may_manage(organisation.id):
-            message = (
-                f"Members create action items for their own organisation ({actor.organisation_acronym}); "
-                f"ask a co-lead (UNODC or WHO) to record one for {organisation.acronym}."
-            )
-            _raise({"owner": message}, as_fields=as_fields)
+        not_theirs = _not_theirs(actor, organisation)
+        if not_theirs:
+            _raise({"owner": not_theirs}, as_fields=as_fields)
         meeting_id = _meeting_id(session, draft, deps.now(), problems)
         _raise(problems, as_fields=as_fields)
         item = action_items.create(
@@ -334,6 +370,7 @@ def create(deps: Deps, client: WebClient, *, actor: Actor, draft: Draft, as_fiel
             source_link=draft.source_link,
             created_by_person_id=actor.person_id,
             now=deps.now(),
+            request_key=request_key,
         )
         audit.record(
             session,
@@ -431,11 +468,23 @@ def _open_item_to_manage(session: Session, *, actor: Actor, item_id: int, verb: 
     return item
 
 
-def close(deps: Deps, *, actor: Actor, item_id: int, outcome: str) -> ItemView:
-    """Mark an item done, keeping its outcome, who closed it and when."""
+def _one_line_outcome(outcome: str) -> str:
     outcome = " ".join((outcome or "").split())
     if len(outcome) > OUTCOME_MAX:
         raise UserError(f"Keep the outcome to one line under {OUTCOME_MAX} characters.")
+    return outcome
+
+
+def check_close(deps: Deps, *, actor: Actor, item_id: int, outcome: str) -> None:
+    """Refuse, with one read, what ``close`` would refuse: while the form is still open."""
+    _one_line_outcome(outcome)
+    with read_scope(deps.engine) as session:
+        _open_item_to_manage(session, actor=actor, item_id=item_id, verb="close")
+
+
+def close(deps: Deps, *, actor: Actor, item_id: int, outcome: str) -> ItemView:
+    """Mark an item done, keeping its outcome, who closed it and when."""
+    outcome = _one_line_outcome(outcome)
     now = deps.now()
     with session_scope(deps.engine) as session:
         item = _open_item_to_manage(session, actor=actor, item_id=item_id, verb="close")
@@ -497,6 +546,35 @@ def reassign_form(deps: Deps, *, actor: Actor, item_id: int) -> ReassignForm:
     return ReassignForm(item=view, organisations=choices, initial_organisation=initial)
 
 
+def _check_reassign_choice(organisation_id: int | None, assignee_user_id: str | None) -> None:
+    if organisation_id is None:
+        raise FieldErrors({"owner": "Choose the organisation that owns the item."})
+    if assignee_user_id and not SLACK_USER_ID.fullmatch(assignee_user_id):
+        raise FieldErrors({"person": NOT_A_PERSON})
+
+
+def _reassignable(
+    session: Session, *, actor: Actor, item_id: int, organisation_id: int | None
+) -> tuple[ActionItem, Organisation]:
+    try:
+        item = _open_item_to_manage(session, actor=actor, item_id=item_id, verb="reassign")
+    except UserError as error:
+        raise FieldErrors({"owner": str(error)}) from None
+    organisation = organisations.get(session, organisation_id=organisation_id or 0)
+    if organisation is None:
+        raise FieldErrors({"owner": "Choose one of the organisations in the list."})
+    return item, organisation
+
+
+def check_reassign(
+    deps: Deps, *, actor: Actor, item_id: int, organisation_id: int | None, assignee_user_id: str | None
+) -> None:
+    """Refuse, with one read and no Slack call, what ``reassign`` would refuse: while the form is open."""
+    _check_reassign_choice(organisation_id, assignee_user_id)
+    with read_scope(deps.engine) as session:
+        _reassignable(session, actor=actor, item_id=item_id, organisation_id=organisation_id)
+
+
 def reassign(
     deps: Deps,
     client: WebClient,
@@ -507,23 +585,16 @@ def reassign(
     assignee_user_id: str | None,
 ) -> ItemView:
     """Hand an item to another organisation and/or person; errors are keyed by the modal's blocks."""
-    if organisation_id is None:
-        raise FieldErrors({"owner": "Choose the organisation that owns the item."})
-    if assignee_user_id and not SLACK_USER_ID.fullmatch(assignee_user_id):
-        raise FieldErrors({"person": NOT_A_PERSON})
+    _check_reassign_choice(organisation_id, assignee_user_id)
     assignee = (
         identity.resolve(deps, client, slack_user_id=assignee_user_id, team_id=None)
         if assignee_user_id
         else None
     )
     with session_scope(deps.engine) as session:
-        try:
-            item = _open_item_to_manage(session, actor=actor, item_id=item_id, verb="reassign")
-        except UserError as error:
-            raise FieldErrors({"owner": str(error)}) from None
-        organisation = organisations.get(session, organisation_id=organisation_id)
-        if organisation is None:
-            raise FieldErrors({"owner": "Choose one of the organisations in the list."})
+        item, organisation = _reassignable(
+            session, actor=actor, item_id=item_id, organisation_id=organisation_id
+        )
         if assignee and assignee.organisation_id not in (None, organisation.id):
             raise FieldErrors(
                 {

@@ -6,7 +6,6 @@ Configuration problems end with one line naming the variable and exit status 2, 
 import argparse
 import gc
 import logging
-import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -15,6 +14,10 @@ from bot.settings import Settings, SettingsError, load_settings, require
 
 EXIT_CONFIG = 2
 DEFAULT_CONSOLE_EMAIL = "secretariat@unodc.org"
+# Request threads of the web server: each holds a request only for its ack part and the enqueue.
+WEB_THREADS = 16
+# Consumer threads when one process (itwg run, itwg socket) does the work too.
+WORKERS_IN_ONE_PROCESS = 4
 
 
 def _configure_logging(verbose: bool = False) -> None:
@@ -28,11 +31,12 @@ def _configure_logging(verbose: bool = False) -> None:
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from bot import membership
+    from bot import membership, queue
     from storage.db import make_engine
     from storage.migrate import upgrade_to_head
 
     upgrade_to_head(settings.database_url)
+    queue.prepare(queue.make_huey(settings))
     engine = make_engine(settings.database_url)
     created, updated = membership.load(engine, args.membership)
     engine.dispose()
@@ -51,61 +55,73 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
-    from waitress import serve
-
+def _web_app(settings: Settings):
+    """The app for a process that answers Slack: its client never sleeps on a 429 before an ack."""
     from bot.app import create_app
-    from bot.deps import Deps
-    from bot.web import create_web
-    from bot.worker import WorkerProcess, worker_command
-    from storage.db import make_engine
+    from bot.queue import make_huey
 
     require(settings, "slack_signing_secret", "slack_bot_token")
-    deps = Deps(settings=settings, engine=make_engine(settings.database_url))
-    worker = WorkerProcess(worker_command()).start()
-    web = create_web(
-        create_app(settings, deps=deps, hand_off_to=worker.send), deps, worker_alive=worker.alive
-    )
-    port = args.port or settings.port
-    logging.getLogger("itwg").info("serving on http://%s:%s", args.host, port)
-    # A platform stops the web process with SIGTERM: leave the serving loop like Ctrl-C does, so the
-    # worker is handed what was acked and given time to finish it.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    return create_app(settings, huey=make_huey(settings))
+
+
+def _serve_http(app, settings: Settings, *, host: str, port: int | None, threads: int) -> None:
+    from waitress import serve
+
+    from bot.web import create_web
+
+    port = port or settings.port
+    logging.getLogger("itwg").info("serving on http://%s:%s", host, port)
     settle_heap()
+    serve(create_web(app), host=host, port=port, threads=threads, ident="itwg")
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """The web process: answers Slack once each request's work is in the queue; does none of it."""
+    # A platform stops the web process with SIGTERM: leave the serving loop like Ctrl-C does. Nothing
+    # is lost: what was acknowledged is in the queue already.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        serve(web, host=args.host, port=port, threads=args.threads, ident="itwg")
+        _serve_http(_web_app(settings), settings, host=args.host, port=args.port, threads=args.threads)
     except KeyboardInterrupt:
-        logging.getLogger("itwg").info("stopping; letting the worker finish what was acknowledged")
-    finally:
-        worker.stop()
+        logging.getLogger("itwg").info("stopped")
     return 0
 
 
 def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
-    # A platform's SIGTERM reaches every process; the worker ends when its input does, once the web
-    # process has handed over everything it acknowledged. Ignored before the slow imports below.
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    from bot.app import create_worker_app
-    from bot.worker import lower_priority, run
+    """A worker process: carries out what web processes acknowledged, with a 429-honouring client."""
+    from bot.app import create_app, work_queue_of
+    from bot.consumer import run_consumer
+    from bot.queue import make_huey, prepare
+    from bot.slack_client import make_clock_client
 
-    require(settings, "slack_bot_token")
-    lower_priority(args.nice)
-    # Standard output carries the acknowledgements alone: anything else printed goes to stderr.
-    acks = os.fdopen(os.dup(sys.stdout.fileno()), "w")
-    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
-    run(create_worker_app(settings), sys.stdin, acks)
+    require(settings, "slack_signing_secret", "slack_bot_token")
+    huey = make_huey(settings)
+    prepare(huey)
+    app = create_app(settings, make_clock_client(settings), huey=huey)
+    run_consumer(work_queue_of(app), workers=args.workers)
+    return 0
+
+
+def _consume_beside(app, start_serving) -> int:
+    """One process doing everything: ``start_serving`` answers Slack from a thread while the consumer
+    carries out the work in the main thread (where it must be, for its signal handlers)."""
+    import threading
+
+    from bot.app import work_queue_of
+    from bot.consumer import run_consumer
+
+    threading.Thread(target=start_serving, name="itwg-web", daemon=True).start()
+    run_consumer(work_queue_of(app), workers=WORKERS_IN_ONE_PROCESS)
     return 0
 
 
 def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from bot.app import create_app
-
     require(settings, "slack_app_token", "slack_bot_token", "slack_signing_secret")
-    SocketModeHandler(create_app(settings), settings.secret("slack_app_token")).start()
-    return 0
+    app = _web_app(settings)
+    handler = SocketModeHandler(app, settings.secret("slack_app_token"))
+    return _consume_beside(app, handler.connect)
 
 
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
@@ -147,8 +163,8 @@ def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     """What README's run command starts: migrate, then the console or the real thing.
 
-    With tokens, the clock runs in a background thread of the same process (a single-machine setup);
-    production runs it as its own ``clock`` process instead (Procfile).
+    With tokens, one process runs it all (a single-machine setup): the web server or Socket Mode, the
+    queue's consumer and the clock; production runs them as separate processes instead (Procfile).
     """
     if settings.slack_bot_token is None:
         return cmd_console(settings, argparse.Namespace(as_email=args.as_email))
@@ -159,7 +175,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         start_background_clock(settings)
     if settings.slack_app_token is not None:
         return cmd_socket(settings, args)
-    return cmd_serve(settings, argparse.Namespace(host="0.0.0.0", port=None, threads=16))
+    app = _web_app(settings)
+    return _consume_beside(
+        app, lambda: _serve_http(app, settings, host="0.0.0.0", port=None, threads=WEB_THREADS)
+    )
 
 
 def cmd_sync_members(settings: Settings, args: argparse.Namespace) -> int:
@@ -249,17 +268,17 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--membership", type=_path, default=None, help="membership TOML file")
     migrate.set_defaults(func=cmd_migrate)
 
-    serve = sub.add_parser("serve", help="serve the Slack app over HTTP (the web process)")
+    serve = sub.add_parser("serve", help="answer Slack over HTTP, queueing the work (the web process)")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=None, help="default: $PORT")
-    serve.add_argument("--threads", type=int, default=16)
+    serve.add_argument("--threads", type=int, default=WEB_THREADS)
     serve.set_defaults(func=cmd_serve)
 
-    worker = sub.add_parser("worker", help="carry out the requests itwg serve acked (started by serve)")
-    worker.add_argument("--nice", type=int, default=0, help="lower this process's CPU priority by N")
+    worker = sub.add_parser("worker", help="carry out the work web processes acknowledged (the worker)")
+    worker.add_argument("--workers", type=int, default=4, help="threads carrying out tasks (default 4)")
     worker.set_defaults(func=cmd_worker)
 
-    socket = sub.add_parser("socket", help="run the Slack app over Socket Mode")
+    socket = sub.add_parser("socket", help="run the Slack app over Socket Mode, with its worker threads")
     socket.set_defaults(func=cmd_socket)
 
     console = sub.add_parser("console", help="talk to the bot offline, no Slack needed")

@@ -1,9 +1,9 @@
 """What every listener, service and job needs, handed down explicitly rather than held globally."""
 
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -19,7 +19,8 @@ class Deps:
     settings: Settings
     engine: Engine
     now: Callable[[], datetime] = field(default=utcnow)
-    # Bookkeeping that must not delay an ack (recording handled request ids) runs here.
-    background: Executor = field(
-        default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="itwg-bookkeeping")
-    )
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Deps":
+        """Shared, never copied: Bolt deep-copies a request's context for its lazy parts, and these
+        (an engine and its pool among them) are the same for every request."""
+        return self

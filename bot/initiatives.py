@@ -28,7 +28,7 @@ from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.identity import require_organisation
 from bot.rendering import render_message
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import Initiative, Meeting, Organisation
 from storage.repositories import audit, organisations
 from storage.repositories import initiatives as repository
@@ -306,17 +306,46 @@ def _record_fields(form: InitiativeForm, lead_id: int) -> dict[str, Any]:
     }
 
 
-def save(deps: Deps, *, actor: Actor, form: InitiativeForm, initiative_id: int | None) -> Saved:
-    """Share a new initiative or update an existing one (same record); both count as sharing now."""
+def _checked(
+    session: Session, *, actor: Actor, form: InitiativeForm, initiative_id: int | None
+) -> tuple[dict[int, Organisation], Initiative | None]:
+    """What a save needs to know first: the organisations, and the initiative being edited."""
     require_organisation(actor)
+    by_id = _organisation_map(session)
+    if form.lead_organisation_id is not None and form.lead_organisation_id not in by_id:
+        raise FieldErrors({"lead": "Choose the lead organisation from the list."})
+    if any(i not in by_id for i in form.partner_ids):
+        raise FieldErrors({"partners": "Choose organisations from the list."})
+    existing = _require_editable(session, actor, initiative_id) if initiative_id is not None else None
+    return by_id, existing
+
+
+def check_save(deps: Deps, *, actor: Actor, form: InitiativeForm, initiative_id: int | None) -> None:
+    """Refuse, with one read, what ``save`` would refuse: while the form is still open."""
+    with read_scope(deps.engine) as session:
+        _checked(session, actor=actor, form=form, initiative_id=initiative_id)
+
+
+def save(
+    deps: Deps,
+    *,
+    actor: Actor,
+    form: InitiativeForm,
+    initiative_id: int | None,
+    request_key: str | None = None,
+) -> Saved:
+    """Share a new initiative or update an existing one (same record); both count as sharing now.
+
+    A new initiative remembers ``request_key``; the same request carried out again (after a worker
+    died) finds it and stores nothing more.
+    """
     now = deps.now()
     with session_scope(deps.engine) as session:
-        by_id = _organisation_map(session)
-        if form.lead_organisation_id is not None and form.lead_organisation_id not in by_id:
-            raise FieldErrors({"lead": "Choose the lead organisation from the list."})
-        if any(i not in by_id for i in form.partner_ids):
-            raise FieldErrors({"partners": "Choose organisations from the list."})
-        existing = _require_editable(session, actor, initiative_id) if initiative_id is not None else None
+        by_id, existing = _checked(session, actor=actor, form=form, initiative_id=initiative_id)
+        earlier = repository.by_request_key(session, request_key=request_key) if request_key else None
+        if earlier is not None:
+            card = _cards(session, [earlier], cycle=current_cycle(session, now=now), by_id=by_id)[0]
+            return Saved(card=card, created=initiative_id is None)
         lead_id = form.lead_organisation_id if actor.is_co_lead and form.lead_organisation_id else None
         if lead_id is None:
             lead_id = existing.lead_organisation_id if existing else actor.organisation_id
@@ -332,6 +361,7 @@ def save(deps: Deps, *, actor: Actor, form: InitiativeForm, initiative_id: int |
                     "created_at": now,
                     "updated_at": now,
                     "shared_at": now,
+                    "request_key": request_key,
                 },
                 tags=form.tags,
                 partner_ids=partner_ids,

@@ -49,6 +49,8 @@ class Call:
     method: str
     params: dict[str, Any]
     at: float = field(default_factory=time.time)
+    # What the stand-in answered (a view's id, a message's ts), once it has.
+    response: dict[str, Any] = field(default_factory=dict)
 
 
 class LocalSlack:
@@ -134,14 +136,14 @@ class LocalSlack:
             with self._lock:
                 self.calls.append(Call("rate_limited:" + method, params))
             return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
+        call = Call(method, params)
         with self._lock:
-            self.calls.append(Call(method, params))
+            self.calls.append(call)
         for listener in list(self.listeners):
             listener(method, params)
         error = self._take(self._failures, method)
-        if error is not None:
-            return 200, {}, {"ok": False, "error": error}
-        return 200, {}, self._answer(method, params)
+        call.response = {"ok": False, "error": error} if error is not None else self._answer(method, params)
+        return 200, {}, call.response
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"
@@ -208,6 +210,14 @@ class LocalSlack:
         with self._lock:
             self.uploads.setdefault(file_id, {})["content"] = content
             self.calls.append(Call("upload", {"file_id": file_id, "size": len(content)}))
+
+    def show_command_answer(self, body: str | None) -> None:
+        """What Slack does with a slash command's ack that carries a message: shows it to the person
+        like a reply to the response URL, which is how it is recorded."""
+        if body and body.startswith("{"):
+            payload = json.loads(body)
+            if "text" in payload or "blocks" in payload:
+                self.record_response("ack", payload)
 
     def record_response(self, path: str, payload: dict[str, Any]) -> None:
         with self._lock:

@@ -215,16 +215,30 @@ def new_uid() -> str:
     return f"{uuid.uuid4()}@itwg-bot"
 
 
-def schedule(deps: Deps, *, actor: Actor, request: MeetingRequest) -> MeetingChange:
-    """Store one meeting, or a quarterly series of four, each with its own id and UID."""
+def schedule(
+    deps: Deps, *, actor: Actor, request: MeetingRequest, request_key: str | None = None
+) -> MeetingChange:
+    """Store one meeting, or a quarterly series of four, each with its own id and UID.
+
+    Each meeting remembers ``request_key`` (numbered within a series): the same request carried out
+    again (after a worker died) finds them and stores nothing more.
+    """
     require_co_lead(actor, "schedule meetings")
     check_future(request.starts_at, now=deps.now())
     starts = occurrences(request)
     series_uid = new_uid() if request.quarterly else None
     now = deps.now()
+    keys = [f"{request_key}#{n}" if request_key else None for n in range(len(starts))]
     with session_scope(deps.engine) as session:
-        created = []
-        for starts_at in starts:
+        created = meeting_records.by_request_keys(session, request_keys=[k for k in keys if k])
+        if created:
+            return MeetingChange(
+                kind="scheduled",
+                meetings=created,
+                actor_slack_id=actor.slack_user_id,
+                attendee_emails=recipients.attendee_emails(session),
+            )
+        for starts_at, key in zip(starts, keys, strict=True):
             meeting = meeting_records.add(
                 session,
                 meeting=Meeting(
@@ -238,6 +252,7 @@ def schedule(deps: Deps, *, actor: Actor, request: MeetingRequest) -> MeetingCha
                     created_by_person_id=actor.person_id,
                     created_at=now,
                     updated_at=now,
+                    request_key=key,
                 ),
             )
             audit.record(

@@ -15,6 +15,7 @@ from sqlalchemy.exc import ArgumentError
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 DEFAULT_REMINDER_OFFSETS = ("14d", "7d", "1d", "1h")
+QUEUE_SCHEMES = ("redis://", "rediss://", "postgresql://", "postgres://", "sqlite:///")
 OFFSET = re.compile(r"^(\d+)([dhm])$")
 
 
@@ -37,6 +38,11 @@ class Settings(BaseSettings):
     itwg_organizer_email: str = "itwg-secretariat@unodc.org"
     itwg_public_registry: bool = False
     itwg_reminder_offsets: Annotated[tuple[str, ...], NoDecode] = DEFAULT_REMINDER_OFFSETS
+    # Where acknowledged work waits for a worker: redis://…, postgresql://… or sqlite:///FILE. Unset:
+    # the database's own PostgreSQL, or a SQLite file beside the SQLite database (bot.queue).
+    itwg_queue_url: str | None = None
+    # How long a worker may hold a task before the sweep hands it to another (it is presumed dead).
+    itwg_task_lease_seconds: int = Field(default=120, ge=1, le=3600)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -52,6 +58,15 @@ class Settings(BaseSettings):
             make_url(value)
         except ArgumentError as error:
             raise ValueError("must be a URL such as sqlite:///itwg.db or postgresql://…") from error
+        return value
+
+    @field_validator("itwg_queue_url")
+    @classmethod
+    def _queue_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(QUEUE_SCHEMES):
+            raise ValueError("must be a redis://, postgresql:// or sqlite:/// URL")
         return value
 
     @field_validator("itwg_channel")

@@ -53,7 +53,6 @@ RECHECKED_KINDS = frozenset(
 )
 MAX_ATTEMPTS = 5
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
-PROCESSED_REQUEST_RETENTION = timedelta(days=2)
 # Longer than any one send can take, Slack's Retry-After waits included.
 STALE_CLAIM_AFTER = timedelta(minutes=30)
 
@@ -99,10 +98,6 @@ def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool =
         _preview(pending, now=now, report=report)
         return report
     assert client is not None, "a tick that sends needs a Slack client"
-    with session_scope(deps.engine) as session:
-        pruned = log.prune_processed_requests(session, before=now - PROCESSED_REQUEST_RETENTION)
-    if pruned:
-        logger.info("forgot %d Slack request ids older than %s", pruned, PROCESSED_REQUEST_RETENTION)
     _settle_stale_claims(deps, now=now, report=report)
     for notification in pending:
         _deliver(deps, client, notification, now=now, report=report)

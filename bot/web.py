@@ -4,20 +4,27 @@ Runs no scheduler: reminders belong to the single ``clock`` process.
 """
 
 import hmac
-from collections.abc import Callable
+import logging
 
 from flask import Flask, Response, abort, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 
 from bot import invites, meetings
+from bot.app import work_queue_of
 from bot.deps import Deps
 from storage.db import database_answers
 
+logger = logging.getLogger(__name__)
 
-def create_web(app: App, deps: Deps, *, worker_alive: Callable[[], bool] | None = None) -> Flask:
+
+def create_web(app: App, deps: Deps | None = None) -> Flask:
+    """The web process's routes around ``app``; ``deps`` (default: the app's) decide the settings of
+    the feeds and pages, so one app can be served with the public registry on or off."""
     web = Flask("itwg")
     handler = SlackRequestHandler(app)
+    queue = work_queue_of(app)
+    deps = deps or queue.deps
 
     @web.post("/slack/events")
     def slack_events():
@@ -25,12 +32,16 @@ def create_web(app: App, deps: Deps, *, worker_alive: Callable[[], bool] | None 
 
     @web.get("/healthz")
     def healthz():
-        # Always 200: the process is up and answering Slack; the body says whether the database is.
-        # With a worker (itwg serve), the body says too whether it is running.
-        checks = {"database": database_answers(deps.engine)}
-        if worker_alive is not None:
-            checks["worker"] = worker_alive()
-        return jsonify({"status": "ok" if all(checks.values()) else "degraded", **checks})
+        # Always 200: the process is up and answering Slack; the body says whether the database is,
+        # and how much acknowledged work waits for the workers, and since when.
+        database = database_answers(deps.engine)
+        try:
+            backlog = queue.backlog() if database else None
+        except Exception:
+            logger.exception("could not read the queue's backlog")
+            backlog = None
+        status = "ok" if database and backlog is not None else "degraded"
+        return jsonify({"status": status, "database": database, "queue": backlog})
 
     if deps.settings.itwg_public_registry:
         from bot.registry import create_blueprint

@@ -1,13 +1,23 @@
-"""Slack listeners, one small module per trigger: ack → parse → service → render → send."""
+"""Slack listeners, one module per feature, each with ``register(app)``; ``/itwg``'s subcommands are
+gathered from the features into one command (``handlers.itwg``)."""
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, shortcuts, views
+from handlers import action_items, digest, help, home, initiatives, itwg, meetings, membership
+from handlers.itwg import Subcommand
+
+# The order here is the order of `/itwg help`.
+FEATURES_WITH_SUBCOMMANDS = (initiatives, action_items, meetings, digest, membership, help)
+
+
+def catalogue() -> list[Subcommand]:
+    return [subcommand for feature in FEATURES_WITH_SUBCOMMANDS for subcommand in feature.SUBCOMMANDS]
 
 
 def register(app: App) -> None:
-    commands.register(app)
-    actions.register(app)
-    views.register(app)
-    events.register(app)
-    shortcuts.register(app)
+    itwg.register(app, catalogue())
+    initiatives.register(app)
+    action_items.register(app)
+    meetings.register(app)
+    digest.register(app)
+    home.register(app)

@@ -1,27 +1,193 @@
-"""What several listeners do the same way: find the person behind a payload, open a modal in time,
-and answer with an error only the person who acted can see."""
+"""What every listener shares: the request as a listener sees it (``Turn``), the ack parts that open a
+modal in time, and the one error path from a refusal to the person who asked.
 
+A listener is an ack part, run while Slack waits, and lazy parts, run by a worker
+(``bot.work_queue``). Each lazy part is a function of one ``Turn``; ``lazy_part`` gives it the one rule
+by which refusals (``UserError``) and failures reach the person: in the form they are waiting on, else
+beside what they typed or clicked, else in a direct message.
+"""
+
+import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
-from slack_bolt import Respond
+from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
 from bot import identity
 from bot.actor import Actor
 from bot.deps import Deps
+from bot.errors import FieldErrors, UserError
+from bot.failures import describe_failure
 from bot.rendering import render_message, render_view
+from bot.work_queue import REQUEST_KEY, hand_on, handed_on
 
 logger = logging.getLogger(__name__)
 
+EXPIRED_FORM = "Slack did not let me open the form in time. Please try again."
 
-def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
-    """The person behind any payload: an action, a view submission, a shortcut or a command."""
-    user = body.get("user") or {}
-    user_id = user.get("id") or body["user_id"]
-    team_id = user.get("team_id") or (body.get("team") or {}).get("id") or body.get("team_id")
-    return identity.resolve(deps, client, slack_user_id=user_id, team_id=team_id)
+
+@dataclass
+class Turn:
+    """One person's request, as a listener part sees it: who, where, and how to answer them."""
+
+    deps: Deps
+    client: WebClient
+    body: dict[str, Any]
+    context: BoltContext
+    respond: Respond | None = None
+
+    @property
+    def user_id(self) -> str:
+        user = self.body.get("user") or {}
+        return user.get("id") or self.body.get("user_id") or self.body["event"]["user"]
+
+    @property
+    def team_id(self) -> str | None:
+        user = self.body.get("user") or {}
+        return user.get("team_id") or (self.body.get("team") or {}).get("id") or self.body.get("team_id")
+
+    @property
+    def channel_id(self) -> str | None:
+        return self.body.get("channel_id") or (self.body.get("channel") or {}).get("id")
+
+    @property
+    def view(self) -> dict[str, Any]:
+        return self.body.get("view") or {}
+
+    @cached_property
+    def metadata(self) -> dict[str, Any]:
+        """A submitted modal's private metadata, when it is a JSON object."""
+        try:
+            metadata = json.loads(self.view.get("private_metadata") or "{}")
+        except json.JSONDecodeError:
+            return {}
+        return metadata if isinstance(metadata, dict) else {}
+
+    @property
+    def values(self) -> dict[str, Any]:
+        return form_values((self.view.get("state") or {}).get("values") or {})
+
+    @property
+    def request_key(self) -> str | None:
+        """The ledger key of this request, by which a repeated lazy part finds what it stored before."""
+        return self.context.get(REQUEST_KEY)
+
+    @cached_property
+    def actor(self) -> Actor:
+        """The person, registered on first contact (which may ask Slack for their profile)."""
+        return identity.resolve(self.deps, self.client, slack_user_id=self.user_id, team_id=self.team_id)
+
+    def known_actor(self) -> Actor | None:
+        """The person if the bot has met them, from one read: what an ack part may afford."""
+        return identity.known_actor(self.deps, slack_user_id=self.user_id)
+
+    @property
+    def opened_view(self) -> dict[str, Any] | None:
+        return handed_on(self.context, "view")
+
+    def show_form(self, view: dict[str, Any]) -> None:
+        """Replace the loading view the ack part opened by ``view``."""
+        opened = self.opened_view
+        assert opened is not None, "show_form needs an ack part that opened a loading view"
+        self.client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
+
+    def reply(self, message: dict[str, Any]) -> None:
+        """An answer only this person sees: beside what they typed or clicked (or where they opened the
+        form they submitted), else in a direct message."""
+        response_url = self.body.get("response_url") or self.metadata.get("response_url")
+        tell(self.client, response_url=response_url, user_id=self.user_id, message=message)
+
+    def refuse(self, reason: str) -> None:
+        """The one way a refusal or failure reaches the person, wherever they are waiting."""
+        opened = self.opened_view
+        if opened is not None:
+            self.show_form(render_view("modal_refused.json.j2", title=opened["title"], message=reason))
+        elif self.body.get("type") == "view_submission":
+            title = (self.view.get("title") or {}).get("text") or "the form"
+            self.reply(render_message("submission_refused.json.j2", title=title, errors=[reason]))
+        else:
+            self.reply(render_message("error.json.j2", message=reason))
+
+
+def turn_of(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None) -> Turn:
+    return Turn(deps=context["deps"], client=client, body=body, context=context, respond=respond)
+
+
+def lazy_part(function: Callable[[Turn], None]) -> Callable[..., None]:
+    """A lazy part of a listener, given its ``Turn`` and answering every refusal and failure by
+    ``Turn.refuse``. Keeps the function's name: Bolt finds a lazy part by it."""
+
+    def run(body: dict, client: WebClient, context: BoltContext, respond: Respond | None) -> None:
+        turn = turn_of(body, client, context, respond)
+        try:
+            function(turn)
+        except UserError as error:
+            turn.refuse(str(error))
+        except Exception as error:
+            logger.exception("%s failed", function.__name__)
+            turn.refuse(describe_failure(error))
+
+    run.__name__ = run.__qualname__ = function.__name__
+    run.__doc__ = function.__doc__
+    return run
+
+
+def acknowledge(ack: Ack) -> None:
+    """The ack part of a listener whose work is all done by its lazy parts."""
+    ack()
+
+
+def open_loading(turn: Turn, title: str) -> bool:
+    """Use the trigger at once (it works once, for about 3 s) for a "one moment" view, and leave it to
+    the lazy part to fill. False when Slack refused (the trigger expired)."""
+    try:
+        opened = turn.client.views_open(
+            trigger_id=turn.body["trigger_id"], view=render_view("modal_loading.json.j2", title=title)
+        )["view"]
+    except SlackApiError as error:
+        logger.warning("views.open failed: %s", error.response.get("error"))
+        hand_on(turn.context, stop=True)
+        return False
+    hand_on(turn.context, view={"id": opened["id"], "hash": opened.get("hash"), "title": title})
+    return True
+
+
+def opening_form(title_of: Callable[[dict[str, Any]], str]) -> Callable[..., None]:
+    """The ack part of a button or shortcut that opens a form: a loading view titled for the payload."""
+
+    def open_form(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+        ack()
+        open_loading(turn_of(body, client, context, None), title_of(body))
+
+    return open_form
+
+
+def checking_submission(check: Callable[[Turn], None], *, block_id: str) -> Callable[..., None]:
+    """The ack part of a modal submission: ``check`` the answers (and what a database read can tell)
+    while the modal is still open, so any problem stands beside its field; nothing is stored here."""
+
+    def check_submission(ack: Ack, body: dict, client: WebClient, context: BoltContext) -> None:
+        try:
+            check(turn_of(body, client, context, None))
+        except FieldErrors as error:
+            ack(response_action="errors", errors=error.errors)
+            return
+        except UserError as error:
+            ack(response_action="errors", errors={block_id: str(error)})
+            return
+        except Exception as error:
+            logger.exception("checking a %s submission failed", body["view"].get("callback_id"))
+            ack(response_action="errors", errors={block_id: describe_failure(error)})
+            return
+        ack()
+
+    return check_submission
 
 
 def form_values(state_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -44,22 +210,6 @@ def form_values(state_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
     return values
 
 
-def open_loading(client: WebClient, *, trigger_id: str, title: str) -> dict[str, Any]:
-    """Use the trigger at once (it works once, for about 3 s); returns the opened view for the update."""
-    return client.views_open(trigger_id=trigger_id, view=render_view("modal_loading.json.j2", title=title))[
-        "view"
-    ]
-
-
-def update_view(client: WebClient, opened: dict[str, Any], view: dict[str, Any]) -> None:
-    client.views_update(view_id=opened["id"], hash=opened.get("hash"), view=view)
-
-
-def refuse_in_view(client: WebClient, opened: dict[str, Any], *, title: str, message: str) -> None:
-    """Replace a loading view by the reason the form cannot be shown."""
-    update_view(client, opened, render_view("modal_refused.json.j2", title=title, message=message))
-
-
 def tell(client: WebClient, *, response_url: str | None, user_id: str, message: dict[str, Any]) -> None:
     """Answer where the person started (ephemeral, via the response URL), else in a direct message."""
     if response_url:
@@ -70,10 +220,3 @@ def tell(client: WebClient, *, response_url: str | None, user_id: str, message: 
             return
         logger.warning("response_url answered %s; sending a direct message instead", response.status_code)
     client.chat_postMessage(channel=user_id, **message)
-
-
-def reply_error(respond: Respond, message: str) -> None:
-    """An ephemeral error next to what was clicked, leaving the original message as it was."""
-    respond(
-        response_type="ephemeral", replace_original=False, **render_message("error.json.j2", message=message)
-    )

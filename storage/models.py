@@ -56,6 +56,8 @@ class Initiative(SQLModel, table=True):
     """
 
     id: int | None = Field(default=None, primary_key=True)
+    # The Slack request that created it: a repeated attempt at that request finds it instead of adding one.
+    request_key: str | None = Field(default=None, max_length=300, unique=True)
     title: str = Field(max_length=150)
     summary: str = Field(default="", sa_type=Text)
     status: str = Field(max_length=20, index=True)
@@ -95,6 +97,8 @@ class Meeting(SQLModel, table=True):
     __table_args__ = (Index("ix_meeting_status_starts_at", "status", "starts_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # The Slack request that created it: a repeated attempt at that request finds it instead of adding one.
+    request_key: str | None = Field(default=None, max_length=300, unique=True)
     uid: str = Field(max_length=255, unique=True)
     series_uid: str | None = Field(default=None, max_length=255, index=True)
     title: str = Field(default="ITWG meeting", max_length=200)
@@ -119,6 +123,8 @@ class ActionItem(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
+    # The Slack request that created it: a repeated attempt at that request finds it instead of adding one.
+    request_key: str | None = Field(default=None, max_length=300, unique=True)
     title: str = Field(max_length=300)
     notes: str = Field(default="", sa_type=Text)
     owner_organisation_id: int = Field(foreign_key="organisation.id", index=True)
@@ -180,11 +186,30 @@ class AuditEntry(SQLModel, table=True):
     details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
 
 
-class ProcessedRequest(SQLModel, table=True):
-    """Slack requests already handled (event ids, trigger ids), so a redelivery changes nothing."""
+class RequestTask(SQLModel, table=True):
+    """One lazy part of one Slack request, from the moment it was acknowledged until it is done.
 
-    key: str = Field(max_length=255, primary_key=True)
-    received_at: datetime = _timestamp(default_factory=utcnow, index=True)
+    The web process writes it before answering Slack, so the request survives any crash; its unique
+    ``key`` (the request's trigger or event id and the lazy function) makes a redelivery change
+    nothing; a worker claims it by taking a lease, and a lease that runs out (the worker died) lets
+    the sweep hand it to another worker. The body is cleared once done: only the key stays.
+    """
+
+    __tablename__ = "request_task"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, unique=True)
+    function: str = Field(max_length=120)
+    body: str = Field(default="", sa_type=Text)
+    headers: dict[str, list[str]] = Field(default_factory=dict, sa_type=JSON)
+    context: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    state: str = Field(default="queued", max_length=20)
+    attempts: int = Field(default=0)
+    received_at: datetime = _timestamp(default_factory=utcnow)
+    lease_until: datetime = _timestamp(default_factory=utcnow)
+    finished_at: datetime | None = _timestamp(default=None)
+
+    __table_args__ = (Index("ix_request_task_state_lease", "state", "lease_until"),)
 
 
 class AnnouncementThread(SQLModel, table=True):

@@ -14,11 +14,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from bot import membership, worker
-from bot.app import create_app, create_worker_app
+from bot import membership
+from bot.app import create_app
 from bot.deps import Deps
-from bot.inline_executor import InlineExecutor
 from bot.local_slack import LocalSlack
+from bot.queue import make_huey
 from bot.settings import Settings
 from storage.db import make_engine, normalise_database_url
 from storage.migrate import upgrade_to_head
@@ -109,7 +109,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def deps(settings: Settings, engine: Engine, clock: Clock) -> Deps:
-    return Deps(settings=settings, engine=engine, now=clock, background=InlineExecutor())
+    return Deps(settings=settings, engine=engine, now=clock)
 
 
 @pytest.fixture
@@ -119,14 +119,8 @@ def client(slack: LocalSlack) -> WebClient:
 
 @pytest.fixture
 def bot(settings: Settings, deps: Deps, slack: LocalSlack, client: WebClient, clock: Clock) -> BotHarness:
-    """The app as ``itwg serve`` runs it: the web process's app answers and hands each request to the
-    worker's app, here run inline so that a dispatch returns once the work is done."""
-    worker_app = create_worker_app(settings, client, deps=deps)
-    app = create_app(
-        settings,
-        client,
-        deps=deps,
-        listener_executor=InlineExecutor(),
-        hand_off_to=lambda delivery: worker.handle(worker_app, delivery),
-    )
+    """The app as every process runs it, its queue running tasks at once (Huey's immediate mode): a
+    request's ack part, then its lazy parts through the request ledger, so that a dispatch returns
+    once all the work is done."""
+    app = create_app(settings, client, huey=make_huey(settings, immediate=True), deps=deps)
     return BotHarness(app=app, slack=slack, deps=deps, clock=clock)

@@ -76,7 +76,9 @@ class BotHarness:
             "trigger_id": f"trigger.{time.time_ns()}",
             **extra,
         }
-        return self.dispatch(command_body(fields))
+        response = self.dispatch(command_body(fields))
+        self.slack.show_command_answer(response.body)
+        return response
 
     def interaction(self, payload: dict[str, Any]) -> BoltResponse:
         return self.dispatch(interaction_body(payload))
@@ -166,10 +168,22 @@ class BotHarness:
         assert replies, "the bot sent no reply"
         return message_text(replies[-1])
 
+    def last_told_text(self) -> str:
+        """The newest thing the person was shown in answer: a reply, or a form's refusal."""
+        for call in reversed(self.slack.calls):
+            if call.method == "response_url":
+                return message_text(call.params)
+            if (
+                call.method in ("views.open", "views.update")
+                and call.params["view"]["callback_id"] == "refused"
+            ):
+                return message_text(call.params["view"])
+        raise AssertionError("the bot answered nothing")
+
     def refusal(self, response: BoltResponse) -> dict[str, str]:
         """Why the last modal submission was not saved, by block id: the inline errors it was answered
-        with, or, when the modal closed, the reasons the worker then sent in a direct message (keyed
-        "dm"). Fails when it was saved."""
+        with, or, when the modal closed, the reasons a lazy part then sent the person (keyed "dm").
+        Fails when it was saved."""
         if response.body:
             answer = json.loads(response.body)
             assert answer["response_action"] == "errors", answer
@@ -179,16 +193,24 @@ class BotHarness:
         return {"dm": " ".join(refusals)}
 
     def refusals(self) -> list[str]:
-        """The "Nothing was saved" direct messages the worker sent during the last dispatch."""
+        """The "Nothing was saved" messages sent during the last dispatch, after its modal closed: where
+        the person opened the form, or in a direct message."""
         return [
             message_text(call.params)
             for call in self.slack.calls[self.calls_before_dispatch :]
-            if call.method == "chat.postMessage"
+            if call.method in ("chat.postMessage", "response_url")
             and call.params.get("text", "").startswith("Nothing was saved")
         ]
 
     def opened_views(self) -> list[dict[str, Any]]:
-        return [call.params["view"] for call in self.slack.calls_to("views.open")]
+        """Every modal the bot opened, as it looks now: a loading view is shown as what replaced it."""
+        views: dict[str, dict[str, Any]] = {}
+        for call in self.slack.calls:
+            if call.method == "views.open":
+                views[call.response["view"]["id"]] = call.params["view"]
+            elif call.method == "views.update" and call.params.get("view_id") in views:
+                views[call.params["view_id"]] = call.params["view"]
+        return list(views.values())
 
     def posts(self, channel: str | None = None) -> list[dict[str, Any]]:
         calls = self.slack.calls_to("chat.postMessage")

@@ -1,4 +1,4 @@
-"""Running ``itwg serve`` as a subprocess, the way the Procfile's ``web`` line does."""
+"""Running ``itwg serve`` and ``itwg worker`` as subprocesses, the way the Procfile's lines do."""
 
 import os
 import socket
@@ -35,34 +35,47 @@ def serve_env(*, slack_api_url: str, database_url: str) -> dict[str, str]:
     }
 
 
-@contextmanager
-def itwg_serve(env: dict[str, str]) -> Iterator[tuple[str, subprocess.Popen, list[str]]]:
-    """Start ``itwg serve`` on a free port; yields its base URL, the process, and (after the block)
-    everything it logged, checked to hold no token or secret."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
+def start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """``itwg COMMAND`` as its own process, its output captured."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *command], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
+
+
+def wait_until_answering(base: str, process: subprocess.Popen, *, seconds: float = 30) -> None:
+    deadline = time.time() + seconds
     while time.time() < deadline and process.poll() is None:
         try:
             urllib.request.urlopen(base + "/healthz", timeout=5)
-            break
+            return
         except OSError:
             time.sleep(0.1)
-    else:
-        process.kill()
-        raise AssertionError(process.stdout.read().decode())
+    process.kill()
+    raise AssertionError(process.stdout.read().decode())  # type: ignore[union-attr]
+
+
+def stop(process: subprocess.Popen) -> str:
+    """SIGTERM, as a platform stops a process; what it logged."""
+    if process.poll() is None:
+        process.terminate()
+    return process.communicate(timeout=30)[0].decode()
+
+
+@contextmanager
+def itwg_serve(env: dict[str, str], *, workers: int = 1) -> Iterator[tuple[str, subprocess.Popen, list[str]]]:
+    """Start ``itwg serve`` on a free port and ``workers`` ``itwg worker`` processes beside it, as the
+    Procfile does; yields the web process's base URL, the web process, and (after the block)
+    everything they all logged, checked to hold no token or secret."""
+    port = free_port()
+    process = start(["serve", "--host", "127.0.0.1", "--port", str(port)], env)
+    consumers = [start(["worker", "--workers", "2"], env) for _ in range(workers)]
+    base = f"http://127.0.0.1:{port}"
+    wait_until_answering(base, process)
     logged: list[str] = []
     try:
         yield base, process, logged
     finally:
-        process.terminate()
-        logged.append(process.communicate(timeout=10)[0].decode())
+        logged.append("".join(stop(p) for p in (process, *consumers)))
     assert BOT_TOKEN not in logged[0] and SIGNING_SECRET not in logged[0]
 
 

@@ -19,8 +19,8 @@ from bot import parsing
 from bot.app import create_app
 from bot.console.flatten import flatten_blocks, flatten_message
 from bot.deps import Deps
-from bot.inline_executor import InlineExecutor
 from bot.local_slack import LocalSlack, SlackUser
+from bot.queue import make_huey
 from bot.settings import Settings
 from bot.signing import command_body, interaction_body, signed_headers
 from storage.db import make_engine
@@ -64,13 +64,11 @@ class ConsoleSession:
             SlackUser(id=CONSOLE_USER_ID, name=email.split("@")[0], email=email, tz=settings.itwg_timezone)
         )
         self.slack.channel_members[channel] = [CONSOLE_USER_ID]
-        self.deps = Deps(
-            settings=self.settings,
-            engine=make_engine(self.settings.database_url),
-            background=InlineExecutor(),
-        )
+        self.deps = Deps(settings=self.settings, engine=make_engine(self.settings.database_url))
         client = WebClient(token="xoxb-offline-console", base_url=self.slack.api_url)
-        self.app: App = create_app(self.settings, client, deps=self.deps, listener_executor=InlineExecutor())
+        # Tasks run at once, in this thread: each line's work is done when it has been dispatched.
+        huey = make_huey(self.settings, immediate=True)
+        self.app: App = create_app(self.settings, client, huey=huey, deps=self.deps)
         self._seen = 0
 
     def close(self) -> None:
@@ -140,7 +138,8 @@ class ConsoleSession:
                 "trigger_id": f"console.{time.time_ns()}",
             }
         )
-        self.app.dispatch(BoltRequest(body=body, headers=signed_headers(self.secret, body)))
+        response = self.app.dispatch(BoltRequest(body=body, headers=signed_headers(self.secret, body)))
+        self.slack.show_command_answer(response.body)
 
     def dispatch_interaction(self, payload: dict[str, Any]) -> dict[str, Any] | None:
         body = interaction_body(payload)
@@ -156,6 +155,8 @@ class ConsoleSession:
         while opened:
             params = opened.pop(0)
             view = params["view"]
+            if view.get("callback_id") == "loading":  # replaced by the form, which follows
+                continue
             if view.get("type") != "modal" or not _inputs(view):
                 self.print(flatten_blocks(view.get("blocks", [])))
                 continue

@@ -47,8 +47,10 @@ def create(
     source_link: str | None,
     created_by_person_id: int,
     now: datetime,
+    request_key: str | None = None,
 ) -> ActionItem:
     item = ActionItem(
+        request_key=request_key,
         title=title,
         notes=notes,
         owner_organisation_id=owner_organisation_id,
@@ -63,6 +65,10 @@ def create(
     session.add(item)
     session.flush()
     return item
+
+
+def by_request_key(session: Session, *, request_key: str) -> ActionItem | None:
+    return session.exec(select(ActionItem).where(ActionItem.request_key == request_key)).first()
 
 
 def get_for_update(session: Session, *, action_item_id: int) -> ActionItem | None:

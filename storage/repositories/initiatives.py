@@ -16,6 +16,10 @@ def get(session: Session, *, initiative_id: int) -> Initiative | None:
     return session.get(Initiative, initiative_id)
 
 
+def by_request_key(session: Session, *, request_key: str) -> Initiative | None:
+    return session.exec(select(Initiative).where(Initiative.request_key == request_key)).first()
+
+
 def create(
     session: Session, *, fields: dict[str, Any], tags: Iterable[Tag], partner_ids: Iterable[int]
 ) -> Initiative:

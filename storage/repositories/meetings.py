@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import Meeting
 
@@ -31,6 +31,14 @@ def next_scheduled(session: Session, *, now: datetime) -> Meeting | None:
 
 def get(session: Session, *, meeting_id: int) -> Meeting | None:
     return session.get(Meeting, meeting_id)
+
+
+def by_request_keys(session: Session, *, request_keys: list[str]) -> list[Meeting]:
+    """The meetings these requests created, in the order they start."""
+    if not request_keys:
+        return []
+    found = select(Meeting).where(col(Meeting.request_key).in_(request_keys)).order_by(col(Meeting.starts_at))
+    return list(session.exec(found))
 
 
 def add(session: Session, *, meeting: Meeting) -> Meeting:

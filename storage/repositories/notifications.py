@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Notification, ProcessedRequest
+from storage.models import Notification
 
 
 def claimed_keys(session: Session, *, keys: Iterable[str]) -> set[str]:
@@ -143,12 +143,6 @@ def interrupted_since(session: Session, *, since: datetime | None, limit: int = 
     if since is not None:
         statement = statement.where(col(Notification.claimed_at) >= since)
     return list(session.exec(statement.order_by(col(Notification.claimed_at).desc()).limit(limit)))
-
-
-def prune_processed_requests(session: Session, *, before: datetime) -> int:
-    """Forget Slack request ids older than ``before``; Slack stops redelivering after minutes."""
-    result = session.execute(delete(ProcessedRequest).where(col(ProcessedRequest.received_at) < before))
-    return result.rowcount or 0  # type: ignore[attr-defined]
 
 
 def list_all(session: Session) -> list[Notification]:

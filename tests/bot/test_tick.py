@@ -17,7 +17,7 @@ from bot.notifications import Attachment, DueNotification
 from bot.slack_client import make_clock_client
 from bot.tick import describe, tick
 from storage.db import make_engine, session_scope
-from storage.models import Initiative, Meeting, Notification, Person, ProcessedRequest
+from storage.models import Initiative, Meeting, Notification, Person
 from storage.repositories import organisations
 from tests.harness import CHANNEL
 
@@ -278,16 +278,6 @@ def test_a_claim_younger_than_any_send_is_left_to_the_tick_sending_it(deps, slac
     _stale_claim(deps.engine, now + timedelta(minutes=30), payload={})
     report = tick(deps, slack_client, now=now)
     assert report.interrupted == [] and [row.status for row in log_rows(deps.engine)] == ["claimed"]
-
-
-def test_the_tick_forgets_old_slack_request_ids(deps, slack, slack_client):
-    now = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
-    with session_scope(deps.engine) as session:
-        session.add(ProcessedRequest(key="event:old", received_at=now - timedelta(days=3)))
-        session.add(ProcessedRequest(key="event:new", received_at=now - timedelta(hours=1)))
-    tick(deps, slack_client, now=now)
-    with session_scope(deps.engine) as session:
-        assert [r.key for r in session.exec(select(ProcessedRequest))] == ["event:new"]
 
 
 def test_dry_run_sends_and_records_nothing(deps, slack):

@@ -250,8 +250,8 @@ def test_due_date_today_in_the_readers_timezone_is_accepted(bot):
 def test_bare_command_opens_modal_then_fills_it(bot):
     held = _add_meeting(bot, "Q1 meeting", NOW - timedelta(days=2))
     bot.command("action", who="ILO")
-    [opened] = bot.opened_views()
-    assert opened["callback_id"] == "loading"
+    [opened] = bot.slack.calls_to("views.open")
+    assert opened.params["view"]["callback_id"] == "loading"
     methods = [c.method for c in bot.slack.calls if c.method not in ("response_url", "auth.test")]
     assert methods[:3] == ["views.open", "users.info", "views.update"], "the trigger is used first"
     view = _valid_view(_last_view(bot))
@@ -310,7 +310,7 @@ def test_modal_errors_are_shown_next_to_their_fields_and_store_nothing(bot):
     errors = _errors(response)
     assert "title" in errors["title"] and "in the past" in errors["due"]
     forged = _form_values(title="Forged", owner=_org_id(bot, "UNICEF"), due="2030-02-01")
-    assert "own organisation" in bot.refusal(bot.submit(view, forged, who="ILO"))["dm"]
+    assert "own organisation" in bot.refusal(bot.submit(view, forged, who="ILO"))["owner"]
     other_person = _form_values(
         title="Other", owner=_org_id(bot, "ILO"), person="UUNHCR001", due="2030-02-01"
     )
@@ -534,15 +534,16 @@ def test_done_button_asks_for_outcome_in_a_modal(bot):
     assert (item.status, item.outcome) == ("done", "Report shared")
     assert "Closed action item" in bot.last_reply_text()
     again = bot.submit(view, outcome, who="ILO")
-    assert "already closed" in bot.refusal(again)["dm"]
+    assert "already closed" in bot.refusal(again)["outcome"]
 
 
 def test_done_button_by_someone_else_is_refused_in_the_modal(bot):
     item_id = _create(bot, "ILO 2030-03-01 ILO item")
+    bot.command("actions ILO", who="UNHCR")  # where the Done button is
     bot.click("action_item_done", str(item_id), who="UNHCR")
     outcome = {"outcome": {"value": {"type": "plain_text_input", "value": "sneaky"}}}
     refused = bot.refusal(bot.submit(bot.opened_views()[-1], outcome, who="UNHCR"))
-    assert "Only people of ILO" in refused["dm"]
+    assert "Only people of ILO" in refused["outcome"]
     assert _item(bot, item_id).status == "open"
 
 
@@ -576,7 +577,7 @@ def test_reassign_to_another_organisation_and_person(bot):
     bot.command("whoami", who="UNHCR")
     item_id = _create(bot, "ILO 2030-03-01 ILO item")
     bot.click("action_item_reassign", str(item_id), who="ILO")
-    assert bot.opened_views()[-1]["callback_id"] == "loading"
+    assert bot.slack.calls_to("views.open")[-1].params["view"]["callback_id"] == "loading"
     view = _valid_view(_last_view(bot))
     assert view["callback_id"] == "action_item_reassign"
     wrong = {

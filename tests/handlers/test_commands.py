@@ -3,7 +3,7 @@
 from slack_sdk.models.blocks import Block
 
 from bot.rendering import render_message
-from handlers.commands import catalogue
+from handlers import catalogue
 
 
 def test_help_lists_every_subcommand_with_an_example(bot):

@@ -42,7 +42,7 @@ def test_share_opens_the_modal_with_the_commands_trigger_before_any_other_slack_
     bot.command("share-initiative", who="ILO", trigger_id="trigger.share.1")
     assert bot.slack.calls[0].method == "views.open"
     assert bot.slack.calls[0].params["trigger_id"] == "trigger.share.1"
-    view = bot.slack.calls[0].params["view"]
+    [view] = bot.opened_views()
     assert_valid_view(view)
     for word in ("title", "objective", "population", "status", "start date", "end date"):
         assert word in labels(view), word
@@ -82,11 +82,11 @@ def test_co_leads_choose_the_lead_organisation(bot):
     assert initiatives(bot)[0].lead_organisation_id == unhcr
 
 
-def test_someone_without_an_organisation_is_told_to_join_and_sees_no_modal(bot):
-    bot.command("whoami", who="GUEST")  # known to the bot; someone new is told in the modal (below)
+def test_someone_without_an_organisation_is_told_to_join_in_the_form_and_cannot_submit(bot):
     bot.command("share-initiative", who="GUEST")
-    assert "/itwg join" in bot.last_reply_text()
-    assert not bot.opened_views()
+    [view] = bot.opened_views()
+    assert view["callback_id"] == "refused" and "/itwg join" in message_text(view)
+    assert not [block for block in view["blocks"] if block["type"] == "input"]
 
 
 @pytest.mark.parametrize(
@@ -237,10 +237,13 @@ def test_two_hundred_long_initiatives_paginate_within_block_kit_limits(bot):
 def test_unknown_page_number_or_initiative_is_explained(bot):
     bot.command("whoami")
     bot.command("edit-initiative 999")
-    assert "no initiative #999" in bot.last_reply_text()
+    assert "no initiative #999" in bot.last_told_text()
+    assert [view["callback_id"] for view in bot.opened_views()] == ["refused"]
     bot.command("edit-initiative twelve")
     assert "/itwg edit-initiative 12" in bot.last_reply_text()
-    assert not bot.opened_views()
+    assert len(bot.slack.calls_to("views.open")) == 1, (
+        "a command that cannot name an initiative opens no form"
+    )
 
 
 def test_edit_only_by_the_lead_organisation_or_co_leads_same_record_and_audited(bot):
@@ -250,10 +253,11 @@ def test_edit_only_by_the_lead_organisation_or_co_leads_same_record_and_audited(
     bot.slack.clear()
 
     bot.command(f"edit-initiative {original.id}", who="UNICEF")
-    assert "Only people of ILO and the co-leads" in bot.last_reply_text()
+    assert "Only people of ILO and the co-leads" in bot.last_told_text()
     bot.click("initiative_edit", str(original.id), who="UNICEF")
-    assert "Only people of ILO" in bot.last_reply_text()
-    assert not bot.opened_views(), "a refusal opens no modal"
+    assert "Only people of ILO" in bot.last_told_text()
+    assert {view["callback_id"] for view in bot.opened_views()} == {"refused"}, "a refusal offers no form"
+    bot.slack.clear()
 
     bot.command(f"edit-initiative {original.id}", who="ILO")
     [view] = bot.opened_views()
@@ -261,7 +265,7 @@ def test_edit_only_by_the_lead_organisation_or_co_leads_same_record_and_audited(
     title = next(b for b in view["blocks"] if b["block_id"] == "title")
     assert title["element"]["initial_value"] == VALID["title"]
     forged = bot.submit(view, state_values(view, {**VALID, "title": "Taken over"}), who="UNICEF")
-    assert "Only people of ILO" in bot.refusal(forged)["dm"]
+    assert "Only people of ILO" in bot.refusal(forged)["title"]
     assert initiatives(bot)[0].title == VALID["title"]
 
     bot.clock.set(bot.clock() + timedelta(days=1))
@@ -331,7 +335,7 @@ def test_a_share_stands_when_the_channel_refuses_the_announcement(bot):
 def test_a_co_lead_must_pick_a_known_lead_organisation(bot):
     view = open_share_modal(bot, who="UNODC")
     response = bot.submit(view, state_values(view, {**VALID, "lead": "9999"}), who="UNODC")
-    assert "lead organisation" in bot.refusal(response)["dm"]
+    assert "lead organisation" in bot.refusal(response)["lead"]
     assert initiatives(bot) == []
 
 

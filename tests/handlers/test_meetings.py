@@ -290,11 +290,14 @@ def test_modal_submission_with_a_dst_gap_answers_field_errors_and_stores_nothing
     assert stored_meetings(bot) == []
 
 
-def test_member_opening_the_modal_is_told_at_once_and_cannot_submit(bot):
+def test_member_opening_the_modal_is_told_in_it_and_a_forged_submission_is_refused(bot):
     bot.command("schedule", who="ILO")
     [update] = bot.slack.calls_to("views.update")
     assert "Only the co-leads" in str(update.params["view"])
-    [view] = bot.opened_views()
+    [refused] = bot.opened_views()
+    assert not [block for block in refused["blocks"] if block["type"] == "input"]
+    bot.command("schedule", who="UNODC")
+    view = bot.opened_views()[-1]
     values = {
         "date": {"value": {"type": "datepicker", "selected_date": "2030-09-10"}},
         "time": {"value": {"type": "timepicker", "selected_time": "15:00"}},
@@ -304,7 +307,7 @@ def test_member_opening_the_modal_is_told_at_once_and_cannot_submit(bot):
         "options": {"value": {"type": "checkboxes", "selected_options": []}},
     }
     response = bot.submit(view, values, who="ILO")
-    assert "Only the co-leads" in bot.refusal(response)["dm"]
+    assert "Only the co-leads" in bot.refusal(response)["date"]
     assert stored_meetings(bot) == []
 
 

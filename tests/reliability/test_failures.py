@@ -7,7 +7,7 @@ from pydantic import SecretStr
 from bot.app import create_app
 from bot.deps import Deps
 from bot.failures import DATABASE_DOWN
-from bot.inline_executor import InlineExecutor
+from bot.queue import make_huey
 from bot.web import create_web
 from storage.db import make_engine
 from tests.handlers.initiative_helpers import VALID
@@ -21,8 +21,8 @@ def _unreachable_bot(settings, slack, client, tmp_path):
         update={"database_url": "postgresql://postgres@127.0.0.1:9/none?connect_timeout=2"}
     )
     engine = make_engine(broken.database_url)
-    deps = Deps(settings=broken, engine=engine, background=InlineExecutor())
-    app = create_app(broken, client, deps=deps, listener_executor=InlineExecutor())
+    deps = Deps(settings=broken, engine=engine)
+    app = create_app(broken, client, huey=make_huey(broken, immediate=True), deps=deps)
     return BotHarness(app=app, slack=slack, deps=deps, clock=Clock()), deps
 
 
@@ -42,7 +42,7 @@ def test_help_still_works_and_healthz_reports_the_database_down(settings, slack,
     web = create_web(bot.app, deps).test_client()
     response = web.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "degraded", "database": False}
+    assert response.get_json() == {"status": "degraded", "database": False, "queue": None}
 
 
 def test_settings_secrets_do_not_show_in_repr(settings):

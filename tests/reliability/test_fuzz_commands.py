@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func
 from sqlmodel import select
 
-from handlers.commands import catalogue
+from handlers import catalogue
 from storage.db import session_scope
 from storage.models import ActionItem, AuditEntry
 

@@ -1,38 +1,48 @@
-"""``/itwg schedule``, ``reschedule``, ``cancel``, ``next`` and ``agenda``: the meeting calendar."""
+"""Meetings: ``/itwg schedule``, ``reschedule``, ``cancel``, ``next`` and ``agenda``, and the
+scheduling form's submission."""
+
+import logging
+
+from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from bot import agenda, meetings
 from bot.errors import UserError
 from bot.rendering import render_message, render_view
-from handlers.commands.registry import CommandRequest, Subcommand
-from handlers.common import refuse_in_view
+from handlers.common import Turn, checking_submission, lazy_part
+from handlers.itwg import CommandRequest, Subcommand
+
+logger = logging.getLogger(__name__)
+
+SCHEDULE_TITLE = "Schedule a meeting"
 
 
 def _reply_with_change(request: CommandRequest, change: meetings.MeetingChange) -> None:
     problem = meetings.announce(request.deps, request.client, change)
-    channel = request.deps.settings.itwg_channel
-    request.reply(meetings.notice(change, problem=problem, channel=channel))
+    request.reply(meetings.notice(change, problem=problem, channel=request.deps.settings.itwg_channel))
+
+
+# -- /itwg subcommands ----------------------------------------------------------------------------------
 
 
 def schedule(request: CommandRequest) -> None:
+    meetings.require_co_lead(request.actor, "schedule meetings")
     if not request.args.strip():
-        opened = request.client.views_open(
-            trigger_id=request.trigger_id,
-            view=render_view(
+        request.show_form(
+            render_view(
                 "meeting_schedule_modal.json.j2",
                 default_timezone=request.deps.settings.itwg_timezone,
                 channel_id=request.channel_id or "",
-            ),
+            )
         )
-        try:
-            meetings.require_co_lead(request.actor, "schedule meetings")
-        except UserError as error:
-            refuse_in_view(request.client, opened["view"], title="Schedule a meeting", message=str(error))
         return
-    meetings.require_co_lead(request.actor, "schedule meetings")
     meeting_request = meetings.parse_schedule_args(
         request.args, default_timezone=request.deps.settings.itwg_timezone, now=request.deps.now()
     )
-    _reply_with_change(request, meetings.schedule(request.deps, actor=request.actor, request=meeting_request))
+    change = meetings.schedule(
+        request.deps, actor=request.actor, request=meeting_request, request_key=request.request_key
+    )
+    _reply_with_change(request, change)
 
 
 def reschedule(request: CommandRequest) -> None:
@@ -80,6 +90,7 @@ SUBCOMMANDS = [
         example="/itwg schedule 2030-06-11 14:00 Europe/Vienna quarterly",
         summary="Co-leads: schedule a meeting (or four, quarterly) and post the calendar invite.",
         handler=schedule,
+        form_title=lambda args: None if args.strip() else SCHEDULE_TITLE,
     ),
     Subcommand(
         name="reschedule",
@@ -110,3 +121,51 @@ SUBCOMMANDS = [
         handler=show_agenda,
     ),
 ]
+
+
+# -- the scheduling form ---------------------------------------------------------------------------------
+
+
+def _meeting_request(turn: Turn) -> meetings.MeetingRequest:
+    values = turn.values
+    options = set(values.get("options") or [])
+    return meetings.request_from_form(
+        day=values.get("date"),
+        at=values.get("time"),
+        timezone=values.get("timezone"),
+        duration=values.get("duration"),
+        location=values.get("location"),
+        in_person="in_person" in options,
+        quarterly="quarterly" in options,
+        now=turn.deps.now(),
+    )
+
+
+def check_schedule(turn: Turn) -> None:
+    _meeting_request(turn)
+    actor = turn.known_actor()
+    if actor is not None:
+        meetings.require_co_lead(actor, "schedule meetings")
+
+
+@lazy_part
+def schedule_from_form(turn: Turn) -> None:
+    change = meetings.schedule(
+        turn.deps, actor=turn.actor, request=_meeting_request(turn), request_key=turn.request_key
+    )
+    problem = meetings.announce(turn.deps, turn.client, change)
+    reply = meetings.notice(change, problem=problem, channel=turn.deps.settings.itwg_channel)
+    where = turn.view.get("private_metadata") or ""
+    try:
+        if where:
+            turn.client.chat_postEphemeral(channel=where, user=turn.user_id, **reply)
+        else:
+            turn.client.chat_postMessage(channel=turn.user_id, **reply)
+    except SlackApiError as error:
+        logger.warning("could not confirm the scheduled meeting: %s", error.response.get("error"))
+
+
+def register(app: App) -> None:
+    app.view("meeting_schedule")(
+        ack=checking_submission(check_schedule, block_id="date"), lazy=[schedule_from_form]
+    )

@@ -1,11 +1,11 @@
 """``/itwg help``: every subcommand that exists, each with an example."""
 
 from bot.rendering import render_message
-from handlers.commands.registry import CommandRequest, Subcommand
+from handlers.itwg import Subcommand
 
 
-def show_help(request: CommandRequest) -> None:
-    request.reply(render_message("help.json.j2", subcommands=request.catalogue))
+def help_message(catalogue: list[Subcommand]) -> dict:
+    return render_message("help.json.j2", subcommands=catalogue)
 
 
 SUBCOMMANDS = [
@@ -14,6 +14,6 @@ SUBCOMMANDS = [
         usage="/itwg help",
         example="/itwg help",
         summary="List everything the bot can do.",
-        handler=show_help,
+        answer=help_message,
     ),
 ]

@@ -1,17 +1,14 @@
-"""``/itwg join``, ``/itwg focal-point`` and ``/itwg whoami``: who belongs to which organisation."""
+"""Membership: ``/itwg join``, ``/itwg focal-point`` and ``/itwg whoami``."""
 
 from bot import identity, parsing
 from bot.rendering import render_message
-from handlers.commands.registry import CommandRequest, Subcommand
+from handlers.itwg import CommandRequest, Subcommand
 
 
 def join(request: CommandRequest) -> None:
     target, organisation_text = parsing.split_mention(request.args)
     acronym = identity.join(
-        request.deps,
-        actor=request.actor,
-        organisation_text=organisation_text,
-        target_user_id=target,
+        request.deps, actor=request.actor, organisation_text=organisation_text, target_user_id=target
     )
     request.reply(render_message("joined.json.j2", acronym=acronym, target=target))
 

@@ -1,13 +1,17 @@
-"""``/itwg digest``, ``/itwg opportunities`` and ``/itwg export``: the working group's overview.
+"""The working group's overview: ``/itwg digest``, ``/itwg opportunities`` (with its *Connect us*
+button) and ``/itwg export``.
 
 Digests and exports go to the requester privately (a direct message from the bot), never to the
 channel the command was typed in; the channel only gets an ephemeral "sent to your DMs".
 """
 
+from slack_bolt import App
+
 from bot import digest, digest_schedule, exports, opportunities
 from bot.notifications import send_privately
 from bot.rendering import render_message
-from handlers.commands.registry import CommandRequest, Subcommand
+from handlers.common import Turn, acknowledge, lazy_part
+from handlers.itwg import CommandRequest, Subcommand
 
 
 def digest_command(request: CommandRequest) -> None:
@@ -69,3 +73,22 @@ SUBCOMMANDS = [
         handler=export_command,
     ),
 ]
+
+
+@lazy_part
+def connect_clicked(turn: Turn) -> None:
+    """The "Connect us" button: a group DM with an introduction."""
+    introduction = opportunities.introduce(
+        turn.deps, actor=turn.actor, value=turn.body["actions"][0].get("value", "")
+    )
+    conversation = turn.client.conversations_open(users=",".join(introduction.slack_user_ids))
+    turn.client.chat_postMessage(
+        channel=conversation["channel"]["id"],
+        **render_message("opportunity_introduction.json.j2", introduction=introduction),
+    )
+    users = [u for u in introduction.slack_user_ids if u != turn.user_id]
+    turn.reply(render_message("opportunity_connected.json.j2", users=users))
+
+
+def register(app: App) -> None:
+    app.action("opportunity_connect")(ack=acknowledge, lazy=[connect_clicked])

@@ -3,10 +3,11 @@
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot import identity, initiatives
+from bot import initiatives
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.rendering import render_view
+from handlers.common import Turn, acknowledge, lazy_part
 
 
 def publish_home(deps: Deps, client: WebClient, actor: Actor) -> None:
@@ -14,13 +15,11 @@ def publish_home(deps: Deps, client: WebClient, actor: Actor) -> None:
     client.views_publish(user_id=actor.slack_user_id, view=render_view("home.json.j2", home=home))
 
 
-def app_home_opened(event: dict, client: WebClient, context) -> None:
-    if event.get("tab", "home") != "home":
-        return
-    deps: Deps = context["deps"]
-    actor = identity.resolve(deps, client, slack_user_id=event["user"], team_id=context.get("team_id"))
-    publish_home(deps, client, actor)
+@lazy_part
+def show_home(turn: Turn) -> None:
+    if turn.body["event"].get("tab", "home") == "home":
+        publish_home(turn.deps, turn.client, turn.actor)
 
 
 def register(app: App) -> None:
-    app.event("app_home_opened")(app_home_opened)
+    app.event("app_home_opened")(ack=acknowledge, lazy=[show_home])

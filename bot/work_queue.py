@@ -1,0 +1,264 @@
+"""Bolt's lazy listeners carried by the task queue: the seam between acknowledging and doing.
+
+A listener is registered the way Bolt intends, ``app.command(...)(ack=..., lazy=[...])``. Its ack part
+runs while Slack waits (checks, the loading view); Bolt then hands each lazy part to the app's lazy
+listener runner, which here is ``QueuedRunner``: it writes the request to the request ledger and puts
+the ledger row's id on the Huey queue, before Bolt answers Slack (``process_before_response``). A
+worker takes the id, claims the row with a lease and re-dispatches the request to the same app with
+Bolt's ``x-slack-bolt-lazy-only`` headers, as Bolt's AWS Lambda adapter does, so exactly that lazy
+part runs.
+
+Why both a ledger and a queue: Huey deletes a message when a worker takes it, so a worker killed
+mid-task would lose it. The ledger row stays until the work is done; a lease that runs out (its
+worker died) or a message the queue never got lets ``sweep`` hand the row out again, and the row's
+unique key makes Slack's redeliveries, to any web process, change nothing.
+"""
+
+import json
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from huey import Huey
+from huey.exceptions import TaskLockedException
+from slack_bolt import Ack, App, BoltRequest, BoltResponse
+from slack_bolt.kwargs_injection import build_required_kwargs
+from slack_bolt.lazy_listener import LazyListenerRunner
+from slack_bolt.util.utils import get_arg_names_of_callable, get_name_for_callable
+
+from bot.deps import Deps
+from bot.failures import describe_failure
+from bot.signing import signed_headers
+from storage.db import read_scope, session_scope
+from storage.repositories import request_tasks
+
+logger = logging.getLogger(__name__)
+
+# Context keys a lazy part can read: the ledger key of its request (services use it to find a record
+# an earlier, interrupted attempt already stored) and what the ack part left for it.
+REQUEST_KEY = "request_key"
+HANDED_ON = "handed_on"
+QUEUED = "itwg_queued"
+ANSWER = "itwg_answer"
+# Finished ledger rows are kept this long, for Slack's redeliveries (which come within minutes).
+KEEP_FINISHED = timedelta(days=2)
+TASK_NAME = "itwg.carry_out"
+SWEEP_LOCK = "itwg.sweep"
+# Headers that would make Bolt run a lazy part directly: only the queue may send them.
+LAZY_HEADERS = ("x-slack-bolt-lazy-only", "x-slack-bolt-lazy-function-name")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def request_key(body: dict[str, Any]) -> str | None:
+    """What identifies one person's action across Slack's redeliveries: the event or trigger id."""
+    if body.get("type") == "event_callback" and body.get("event_id"):
+        return "event:" + body["event_id"]
+    if body.get("trigger_id"):
+        return "trigger:" + body["trigger_id"]
+    return None
+
+
+def hand_on(context: Any, **values: Any) -> None:
+    """From an ack part, leave JSON-able values (an opened view) for the lazy parts of its request."""
+    context.setdefault(HANDED_ON, {}).update(values)
+
+
+def handed_on(context: Any, name: str) -> Any:
+    return (context.get(HANDED_ON) or {}).get(name)
+
+
+def _accepted(request: BoltRequest) -> bool:
+    """Whether the ack part let the request through: answered 200 without inline errors, and had
+    nothing stop it (a form it could not open)."""
+    if handed_on(request.context, "stop"):
+        return False
+    response: BoltResponse | None = request.context.ack.response if request.context.ack else None
+    if response is None or response.status != 200:
+        return False
+    body = response.body
+    return not (isinstance(body, str) and body.startswith("{") and '"errors"' in body)
+
+
+class _Answer:
+    """What Slack will be told about a request, shared with (never copied into) the copies of the
+    request Bolt makes for its lazy parts: a part that cannot be queued changes it."""
+
+    def __init__(self, ack: Ack) -> None:
+        self.ack = ack
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "_Answer":
+        return self
+
+    def nothing_queued(self, body: dict[str, Any], reason: str) -> None:
+        """Tell the person nothing was done, where Slack shows an answer: beside the modal's first
+        field, or as the command's reply; anything else gets a 500 (events are redelivered)."""
+        if body.get("type") == "view_submission":
+            blocks = (body.get("view") or {}).get("blocks") or []
+            first = next(
+                (b["block_id"] for b in blocks if b.get("type") == "input" and b.get("block_id")), None
+            )
+            if first:
+                self.ack(response_action="errors", errors={first: reason})
+                return
+        if body.get("command"):
+            self.ack(text=reason, response_type="ephemeral")
+            return
+        self.ack.response = BoltResponse(status=500, body="")
+
+
+def keep_answer(req: BoltRequest, resp: BoltResponse, next: Callable) -> None:
+    """Global middleware: let the lazy parts' runner reach the request's answer (``_Answer``)."""
+    req.context[ANSWER] = _Answer(req.context.ack)
+    next()
+
+
+class QueuedRunner(LazyListenerRunner):
+    """Bolt's lazy listener runner, writing lazy parts to the ledger and the queue."""
+
+    def __init__(self, queue: "WorkQueue") -> None:
+        self.logger = logging.getLogger("itwg.bolt")
+        self.queue = queue
+
+    def start(self, function: Callable[..., None], request: BoltRequest) -> None:
+        if not _accepted(request):
+            return
+        try:
+            self.queue.put(get_name_for_callable(function), request)
+        except Exception as error:
+            logger.exception("could not write a request to the ledger; Slack is told nothing was done")
+            request.context[ANSWER].nothing_queued(request.body, describe_failure(error))
+
+    def run(self, function: Callable[..., None], request: BoltRequest) -> None:
+        """Run a lazy part in a worker. Listeners tell people about their own failures; what still
+        escapes is logged with its traceback, and the task counts as done (never repeated)."""
+        try:
+            function(
+                **build_required_kwargs(
+                    logger=self.logger,
+                    required_arg_names=get_arg_names_of_callable(function),
+                    request=request,
+                    response=None,
+                    this_func=function,
+                )
+            )
+        except Exception:
+            logger.exception("lazy part %s failed", get_name_for_callable(function))
+
+
+class WorkQueue:
+    """One app's ledger and Huey queue: puts acknowledged work in, carries it out, sweeps it up."""
+
+    def __init__(self, huey: Huey, deps: Deps) -> None:
+        self.huey = huey
+        self.deps = deps
+        self.lease = timedelta(seconds=deps.settings.itwg_task_lease_seconds)
+        self.app: App | None = None
+        # Retries cover the worker's own bookkeeping failing (the database away for a moment).
+        self.carry_out_task = huey.task(retries=5, retry_delay=2, name=TASK_NAME)(self.carry_out)
+
+    def attach(self, app: App) -> None:
+        """Make ``app`` the one whose lazy parts this queue carries, and its runner this queue's."""
+        self.app = app
+        app.listener_runner.lazy_listener_runner = QueuedRunner(self)
+
+    # -- the web process ----------------------------------------------------------------------------
+    def put(self, function: str, request: BoltRequest) -> int | None:
+        """Write a lazy part to the ledger and the queue; None when the request was there already.
+
+        Raises when the ledger cannot be written, so Slack is not told "done" for work that could be
+        lost. A queue that cannot be written is only logged: the sweep finds the row.
+        """
+        key = request_key(request.body) or f"unkeyed:{utcnow().timestamp()}:{id(request)}"
+        socket_mode = request.mode == "socket_mode"
+        with session_scope(self.deps.engine) as session:
+            task_id = request_tasks.record(
+                session,
+                key=f"{key}:{function}",
+                function=function,
+                body=json.dumps(request.body) if socket_mode else request.raw_body,
+                headers={
+                    name: list(values) for name, values in request.headers.items() if name not in LAZY_HEADERS
+                },
+                context={
+                    HANDED_ON: request.context.get(HANDED_ON) or {},
+                    "mode": request.mode,
+                },
+                now=utcnow(),
+                lease=self.lease,
+            )
+        if task_id is None:
+            logger.info("request %s was delivered again; its %s is already queued", key, function)
+            return None
+        try:
+            self.carry_out_task(task_id)
+        except Exception:
+            logger.exception("could not queue task %s; the sweep will hand it out", task_id)
+        return task_id
+
+    # -- a worker -----------------------------------------------------------------------------------
+    def carry_out(self, task_id: int) -> None:
+        """Claim a ledger row and run its lazy part; a row already done or held by a live worker is
+        left alone, so a task handed out twice is carried out once."""
+        assert self.app is not None, "WorkQueue.attach(app) first"
+        with session_scope(self.deps.engine) as session:
+            task = request_tasks.claim(session, task_id=task_id, now=utcnow(), lease=self.lease)
+        if task is None:
+            return
+        request = self._request_of(task.body, task.headers, task.context, task.function, task.key)
+        self.app.dispatch(request)
+        with session_scope(self.deps.engine) as session:
+            request_tasks.finish(session, task_id=task_id, now=utcnow())
+
+    def _request_of(
+        self, body: str, headers: dict[str, list[str]], context: dict[str, Any], function: str, key: str
+    ) -> BoltRequest:
+        """The acknowledged request again, asking Bolt for one lazy part. Re-signed with the app's own
+        secret, since Slack's signature has expired while the request waited (its body was verified
+        before it was written); only a request built here carries the ``QUEUED`` mark."""
+        lazy = {"x-slack-bolt-lazy-only": ["1"], "x-slack-bolt-lazy-function-name": [function]}
+        extra = {HANDED_ON: context.get(HANDED_ON) or {}, REQUEST_KEY: key, QUEUED: True}
+        if context.get("mode") == "socket_mode":
+            return BoltRequest(body=json.loads(body), headers=lazy, context=extra, mode="socket_mode")
+        secret = self.deps.settings.secret("slack_signing_secret") or ""
+        fresh = {name: [value] for name, value in signed_headers(secret, body).items()}
+        return BoltRequest(body=body, headers={**headers, **fresh, **lazy}, context=extra)
+
+    def sweep(self) -> int:
+        """Hand out again what was acknowledged but never finished: rows whose lease ran out. Run by
+        every worker now and then; a lock keeps two from sweeping at once. Returns how many."""
+        try:
+            with self.huey.lock_task(SWEEP_LOCK):
+                now = utcnow()
+                with session_scope(self.deps.engine) as session:
+                    due = request_tasks.due_again(session, now=now, lease=self.lease)
+                    request_tasks.forget_finished(session, before=now - KEEP_FINISHED)
+                for task_id in due:
+                    logger.warning("handing out task %s again: its worker stopped before finishing", task_id)
+                    self.carry_out_task(task_id)
+                return len(due)
+        except TaskLockedException:
+            return 0
+
+    def backlog(self) -> dict[str, Any]:
+        """What ``/healthz`` shows: unfinished tasks, the age of the oldest, and the queue's length."""
+        with read_scope(self.deps.engine) as session:
+            unfinished, oldest = request_tasks.backlog(session)
+        age = (utcnow() - oldest).total_seconds() if oldest else 0.0
+        return {
+            "unfinished": unfinished,
+            "oldest_seconds": round(age, 1),
+            "queued": self.huey.pending_count(),
+        }
+
+
+def only_from_queue(req: BoltRequest, resp: BoltResponse, next: Callable) -> BoltResponse | None:
+    """Global middleware: a request asking for a lazy part must come from the queue, never over HTTP
+    (a replayed Slack request with Bolt's lazy headers added would otherwise run work again)."""
+    if req.lazy_only and not req.context.get(QUEUED):
+        return BoltResponse(status=401, body="")
+    next()
+    return None
