@@ -56,7 +56,9 @@ class Call:
 class LocalSlack:
     """The server plus its state. Use as a context manager, or ``start()`` / ``stop()``."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, latency: float = 0.0) -> None:
+        # Seconds each answer takes, as Slack's own servers take some (tests of slow Slack, benchmarks).
+        self.latency = latency
         self.calls: list[Call] = []
         self.users: dict[str, SlackUser] = {}
         self.channel_members: dict[str, list[str]] = {}
@@ -255,6 +257,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         raw = self._body()
+        if self.slack.latency:
+            time.sleep(self.slack.latency)
         path = urllib.parse.urlparse(self.path).path
         if path.startswith("/upload/"):
             self.slack.record_upload(path.rsplit("/", 1)[-1], raw)
