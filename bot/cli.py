@@ -28,6 +28,8 @@ def _configure_logging(verbose: bool = False) -> None:
     # slack_sdk logs request bodies and headers at DEBUG; never let tokens reach the logs.
     logging.getLogger("slack_sdk").setLevel(logging.INFO)
     logging.getLogger("slack_bolt").setLevel(logging.INFO)
+    # A line per sweep of the queue (every few seconds) would drown what matters.
+    logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:

@@ -56,6 +56,7 @@ def run_consumer(queue: WorkQueue, *, workers: int) -> None:
         max_delay=MAX_POLL_DELAY,
         graceful_signal="TERM",
         shutdown_timeout=SHUTDOWN_SECONDS,
+        flush_locks=True,
     )
     logger.info("worker carrying out tasks with %d threads", workers)
     try:

@@ -159,6 +159,9 @@ class WorkQueue:
         self.app: App | None = None
         # Retries cover the worker's own bookkeeping failing (the database away for a moment).
         self.carry_out_task = huey.task(retries=5, retry_delay=2, name=TASK_NAME)(self.carry_out)
+        # Known to Huey from the start, so a starting consumer clears it (``flush_locks``): a worker
+        # killed while sweeping would otherwise hold it for ever (TTLs need Redis 7.4).
+        self.sweep_lock = huey.lock_task(SWEEP_LOCK)
 
     def attach(self, app: App) -> None:
         """Make ``app`` the one whose lazy parts this queue carries, and its runner this queue's."""
@@ -231,7 +234,7 @@ class WorkQueue:
         """Hand out again what was acknowledged but never finished: rows whose lease ran out. Run by
         every worker now and then; a lock keeps two from sweeping at once. Returns how many."""
         try:
-            with self.huey.lock_task(SWEEP_LOCK):
+            with self.sweep_lock:
                 now = utcnow()
                 with session_scope(self.deps.engine) as session:
                     due = request_tasks.due_again(session, now=now, lease=self.lease)
