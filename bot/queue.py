@@ -11,6 +11,7 @@ from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey
 from sqlalchemy.engine import make_url
 
 from bot.settings import Settings
+from storage.db import normalise_database_url
 
 QUEUE_NAME = "itwg"
 # The queue's tables when it shares the PostgreSQL database (created by Huey, not by migrations).
@@ -19,7 +20,7 @@ POSTGRES_TABLE_PREFIX = "itwg_queue"
 
 def _postgres_dsn(url: str) -> str:
     """psycopg's own DSN for a SQLAlchemy-style URL (``postgresql+psycopg://`` or ``postgres://``)."""
-    parsed = make_url(url.replace("postgres://", "postgresql://", 1)).set(drivername="postgresql")
+    parsed = make_url(normalise_database_url(url)).set(drivername="postgresql")
     return parsed.render_as_string(hide_password=False)
 
 
@@ -27,7 +28,7 @@ def queue_url(settings: Settings) -> str:
     """Where the queue lives, as a URL: the explicit setting, else derived from the database's."""
     if settings.itwg_queue_url:
         return settings.itwg_queue_url
-    database = make_url(settings.database_url)
+    database = make_url(normalise_database_url(settings.database_url))
     if database.get_backend_name() == "postgresql":
         return _postgres_dsn(settings.database_url)
     path = Path(database.database or "itwg.db")
@@ -46,7 +47,7 @@ def make_huey(settings: Settings, *, immediate: bool = False) -> Huey:
     url = queue_url(settings)
     if url.startswith(("redis://", "rediss://")):
         return RedisHuey(QUEUE_NAME, url=url, results=False, utc=True)
-    if url.startswith(("postgresql://", "postgres://")):
+    if make_url(normalise_database_url(url)).get_backend_name() == "postgresql":
         return PostgresHuey(
             QUEUE_NAME,
             dsn=_postgres_dsn(url),

@@ -15,7 +15,7 @@ from sqlalchemy.exc import ArgumentError
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
 DEFAULT_REMINDER_OFFSETS = ("14d", "7d", "1d", "1h")
-QUEUE_SCHEMES = ("redis://", "rediss://", "postgresql://", "postgres://", "sqlite:///")
+QUEUE_SCHEMES = ("redis://", "rediss://", "postgresql", "postgres://", "sqlite:///")
 OFFSET = re.compile(r"^(\d+)([dhm])$")
 
 

@@ -75,7 +75,8 @@ def finish(session: Session, *, task_id: int, now: datetime, state: str = DONE) 
 
 def due_again(session: Session, *, now: datetime, lease: timedelta, limit: int = 500) -> list[int]:
     """Unfinished tasks whose lease ran out: never taken (the queue lost them) or taken by a worker
-    that died. Their lease is renewed here, so each is handed out again once per lease."""
+    that died. They are queued again, to be claimed afresh, under a new lease: each is handed out
+    again at most once per lease."""
     ids = list(
         session.exec(
             select(RequestTask.id)
@@ -88,7 +89,7 @@ def due_again(session: Session, *, now: datetime, lease: timedelta, limit: int =
         session.execute(
             update(RequestTask)
             .where(col(RequestTask.id).in_(ids), col(RequestTask.state).in_(UNFINISHED))
-            .values(lease_until=now + lease)
+            .values(state=QUEUED, lease_until=now + lease)
         )
     return [task_id for task_id in ids if task_id is not None]
 

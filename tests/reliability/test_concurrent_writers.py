@@ -5,7 +5,6 @@ locked."""
 
 import logging
 import threading
-import time
 
 from slack_bolt import BoltRequest
 from sqlalchemy import func
@@ -14,10 +13,11 @@ from sqlmodel import select
 from bot.app import create_app, work_queue_of
 from bot.deps import Deps
 from bot.local_slack import SlackUser
-from bot.queue import make_huey
+from bot.queue import make_huey, prepare
 from bot.signing import signed_headers
 from storage.db import session_scope
 from storage.models import AuditEntry, Initiative, InitiativeTag
+from tests.consumers import running_consumer, wait_until_drained
 from tests.handlers.initiative_helpers import VALID, open_share_modal
 from tests.harness import SIGNING_SECRET
 from tests.reliability.forms import state_values, submission_body
@@ -40,12 +40,6 @@ def _stored(engine) -> tuple[int, int, int]:
     return initiatives, audits, tagged
 
 
-def _wait_for(condition, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.2)
-
-
 def test_sixteen_concurrent_writers_store_all_800_shares(
     bot, settings, engine, slack, client, caplog, tmp_path
 ):
@@ -59,7 +53,9 @@ def test_sixteen_concurrent_writers_store_all_800_shares(
     ]
     deps = Deps(settings=settings, engine=engine, now=bot.clock)
     queued = settings.model_copy(update={"itwg_queue_url": f"sqlite:///{tmp_path / 'queue.db'}"})
-    app = create_app(queued, client, huey=make_huey(queued), deps=deps)
+    huey = make_huey(queued)
+    prepare(huey)
+    app = create_app(queued, client, huey=huey, deps=deps)
     queue = work_queue_of(app)
     answers: list[tuple[int, str]] = []
     failures: list[BaseException] = []
@@ -77,17 +73,12 @@ def test_sixteen_concurrent_writers_store_all_800_shares(
             failures.append(error)
 
     threads = [threading.Thread(target=writer, args=(user,)) for user in writers]
-    for thread in threads:
-        thread.start()
-    consumer = queue.huey.create_consumer(workers=8, worker_type="thread", periodic=False, max_delay=0.1)
-    consumer_thread = threading.Thread(target=consumer.start, daemon=True)
-    consumer_thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    _wait_for(lambda: _stored(engine) == (TOTAL, TOTAL, TOTAL), 120)
-    # The Home tab is published last, after the announcement and the confirmation: wait for every one.
-    _wait_for(lambda: len(slack.calls_to("views.publish")) >= TOTAL, 60)
-    consumer.stop(graceful=True)
+    with running_consumer(queue, workers=8):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        wait_until_drained(queue, seconds=180)
 
     assert failures == []
     assert _stored(engine) == (TOTAL, TOTAL, TOTAL)
