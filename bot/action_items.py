@@ -374,8 +374,7 @@ def create(
         )
         audit.record(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            by=actor,
             action="action_item.create",
             entity="action_item",
             entity_id=item.id,
@@ -499,8 +498,7 @@ def close(deps: Deps, *, actor: Actor, item_id: int, outcome: str) -> ItemView:
         )
         audit.record(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            by=actor,
             action="action_item.close",
             entity="action_item",
             entity_id=item_id,
@@ -518,8 +516,7 @@ def snooze(deps: Deps, *, actor: Actor, item_id: int) -> ItemView:
         action_items.update(session, item=item, now=deps.now(), due_date=max(previous, today) + SNOOZE)
         audit.record(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            by=actor,
             action="action_item.snooze",
             entity="action_item",
             entity_id=item_id,
@@ -615,8 +612,7 @@ def reassign(
         )
         audit.record(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            by=actor,
             action="action_item.reassign",
             entity="action_item",
             entity_id=item_id,

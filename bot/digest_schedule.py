@@ -114,8 +114,7 @@ def subscribe(deps: Deps, *, actor: Actor, args: str) -> DigestSubscription:
         )
         audit.record(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            by=actor,
             action="digest.subscribe",
             entity="digestsubscription",
             entity_id=subscription.id,
@@ -131,8 +130,7 @@ def unsubscribe(deps: Deps, *, actor: Actor) -> bool:
         if removed:
             audit.record(
                 session,
-                actor=actor.slack_user_id,
-                actor_person_id=actor.person_id,
+                by=actor,
                 action="digest.unsubscribe",
                 entity="digestsubscription",
                 entity_id=None,

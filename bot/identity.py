@@ -86,16 +86,16 @@ def register(deps: Deps, *, slack_user_id: str, team_id: str | None, profile: di
                 timezone=tz,
                 organisation_id=organisation.id if organisation else None,
             )
+            actor = to_actor(person, organisation)
             audit.record(
                 session,
-                actor=slack_user_id,
-                actor_person_id=person.id,
+                by=actor,
                 action="person.register",
                 entity="person",
                 entity_id=person.id,
                 details={"organisation": organisation.acronym if organisation else None},
             )
-            return to_actor(person, organisation)
+            return actor
     except IntegrityError:
         # Two requests from a new person raced; the other one registered them.
         actor = known_actor(deps, slack_user_id=slack_user_id)
@@ -149,8 +149,7 @@ def join(deps: Deps, *, actor: Actor, organisation_text: str, target_user_id: st
         people.update(session, person=person, organisation_id=organisation.id)
         audit.record(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            by=actor,
             action="person.join",
             entity="person",
             entity_id=person.id,
@@ -173,8 +172,7 @@ def set_focal_point(deps: Deps, *, actor: Actor, target_user_id: str | None, on:
         people.update(session, person=person, is_focal_point=on)
         audit.record(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            by=actor,
             action="person.focal_point" if on else "person.focal_point_removed",
             entity="person",
             entity_id=person.id,

@@ -379,8 +379,7 @@ def save(
             action, details = "initiative.edit", {"changed": changed}
         audit.record(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            by=actor,
             action=action,
             entity="initiative",
             entity_id=initiative.id,
@@ -404,8 +403,7 @@ def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> Ini
         )
         audit.record(
             session,
-            actor=actor.slack_user_id,
-            actor_person_id=actor.person_id,
+            by=actor,
             action="initiative.confirm",
             entity="initiative",
             entity_id=initiative_id,

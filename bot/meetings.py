@@ -257,8 +257,7 @@ def schedule(
             )
             audit.record(
                 session,
-                actor=actor.slack_user_id,
-                actor_person_id=actor.person_id,
+                by=actor,
                 action="meeting.schedule",
                 entity="meeting",
                 entity_id=meeting.id,
@@ -289,8 +288,7 @@ def _record_change(
     session.add(meeting)
     audit.record(
         session,
-        actor=actor.slack_user_id,
-        actor_person_id=actor.person_id,
+        by=actor,
         action=action,
         entity="meeting",
         entity_id=meeting.id,

@@ -43,8 +43,7 @@ def load(engine: Engine, path: Path | None = None) -> tuple[int, int]:
         if created or updated:
             audit.record(
                 session,
-                actor="itwg migrate",
-                actor_person_id=None,
+                by="itwg migrate",
                 action="organisations.load",
                 entity="organisation",
                 entity_id=None,

@@ -1,25 +1,40 @@
 """The audit trail. Callers write it inside the same session as the change it describes."""
 
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, select
 
 from storage.models import AuditEntry
 
 
+class Author(Protocol):
+    """A person who changes something, as the trail names them (``bot.actor.Actor`` is one).
+
+    A protocol rather than the bot's own type, so storage depends on nothing above it.
+    """
+
+    @property
+    def slack_user_id(self) -> str: ...
+
+    @property
+    def person_id(self) -> int | None: ...
+
+
 def record(
     session: Session,
     *,
-    actor: str,
-    actor_person_id: int | None,
+    by: Author | str,
     action: str,
     entity: str,
     entity_id: int | str | None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
+    """Add one entry; ``by`` is the person, or the name of the process (e.g. ``itwg migrate``) when no
+    person made the change."""
+    actor, person_id = (by, None) if isinstance(by, str) else (by.slack_user_id, by.person_id)
     entry = AuditEntry(
         actor=actor,
-        actor_person_id=actor_person_id,
+        actor_person_id=person_id,
         action=action,
         entity=entity,
         entity_id=None if entity_id is None else str(entity_id),
