@@ -4,24 +4,19 @@ Rendered twice from the same data: as a Slack message (``agenda.json.j2``) and a
 (``agenda.md.j2``) that people can open before the meeting or paste into minutes.
 """
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import exports, vocabulary
 from bot.cycles import Cycle, current_cycle, sharing_status
 from bot.deps import Deps
-from bot.notifications import Attachment, send_privately
+from bot.notifications import Attachment
 from storage.db import session_scope
 from storage.models import ActionItem, Initiative, Meeting, Organisation
 from storage.repositories import agenda as agenda_records
-
-logger = logging.getLogger(__name__)
 
 UNCLASSIFIED = "Not linked to an objective"
 
@@ -105,19 +100,3 @@ def markdown_attachment(agenda: Agenda) -> Attachment:
 def current(deps: Deps) -> Agenda:
     with session_scope(deps.engine) as session:
         return build(session, now=deps.now(), timezone=deps.settings.itwg_timezone)
-
-
-def send_markdown_to(client: WebClient, *, user_id: str, agenda: Agenda) -> bool:
-    """Send the Markdown pre-read to the person's DM (not the channel they typed in, which the bot
-    may not be in and where others did not ask for it). False when Slack refused."""
-    try:
-        send_privately(
-            client,
-            user_id=user_id,
-            attachment=markdown_attachment(agenda),
-            comment="The agenda pre-read as a Markdown file.",
-        )
-    except SlackApiError as error:
-        logger.warning("could not send the agenda file to %s: %s", user_id, error.response.get("error"))
-        return False
-    return True

@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from slack_sdk import WebClient
-
 Message = dict[str, Any]
 
 
 @dataclass(frozen=True)
 class Attachment:
+    """A text file sent with a message, with the name and title Slack shows for it."""
+
     filename: str
     title: str
     content: str
@@ -39,29 +39,3 @@ class DueNotification:
     channel: str
     render: Callable[[], Message]
     attachments: Callable[[], list[Attachment]] = field(default=lambda: [])
-
-
-def send_privately(
-    client: WebClient,
-    *,
-    user_id: str,
-    message: Message | None = None,
-    attachment: Attachment | None = None,
-    comment: str | None = None,
-) -> None:
-    """Send to the person's direct messages with the bot, never to the channel they typed in.
-
-    A message may go to the user id, but files_upload_v2 needs the DM's conversation id.
-    """
-    if message is not None:
-        client.chat_postMessage(channel=user_id, **message)
-    if attachment is not None:
-        channel = client.conversations_open(users=user_id)["channel"]["id"]
-        extra = {"initial_comment": comment} if comment else {}
-        client.files_upload_v2(
-            channel=channel,
-            content=attachment.content,
-            filename=attachment.filename,
-            title=attachment.title,
-            **extra,
-        )

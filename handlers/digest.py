@@ -8,9 +8,9 @@ channel the command was typed in; the channel only gets an ephemeral "sent to yo
 from slack_bolt import App
 
 from bot import digest, digest_schedule, exports, opportunities
-from bot.notifications import send_privately
 from bot.rendering import render_message
 from handlers.common import Turn, acknowledge, lazy_part
+from handlers.delivery import send_privately
 from handlers.itwg import CommandRequest, Subcommand
 
 

@@ -10,6 +10,7 @@ from bot import agenda, meetings
 from bot.errors import UserError
 from bot.rendering import render_message, render_view
 from handlers.common import Turn, checking_submission, lazy_part
+from handlers.delivery import send_privately
 from handlers.itwg import CommandRequest, Subcommand
 
 logger = logging.getLogger(__name__)
@@ -80,7 +81,19 @@ def next_meeting(request: CommandRequest) -> None:
 def show_agenda(request: CommandRequest) -> None:
     current = agenda.current(request.deps)
     request.reply(render_message("agenda.json.j2", agenda=current))
-    agenda.send_markdown_to(request.client, user_id=request.user_id, agenda=current)
+    # Sent to the person's DM, not the channel they typed in (which the bot may not be in, and where
+    # others did not ask for it); the reply above stands if Slack refuses the file.
+    try:
+        send_privately(
+            request.client,
+            user_id=request.user_id,
+            attachment=agenda.markdown_attachment(current),
+            comment="The agenda pre-read as a Markdown file.",
+        )
+    except SlackApiError as error:
+        logger.warning(
+            "could not send the agenda file to %s: %s", request.user_id, error.response.get("error")
+        )
 
 
 SUBCOMMANDS = [
