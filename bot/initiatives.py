@@ -9,7 +9,6 @@ Geography is stored as tags: ``region`` values are codes of ``vocabulary.REGIONS
 are upper-case ISO 3166-1 alpha-2 codes, typed as codes or English names separated by commas.
 """
 
-import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,8 +16,6 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlparse
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import parsing, vocabulary
@@ -27,7 +24,6 @@ from bot.cycles import Cycle, OrganisationSharing, current_cycle, sharing_status
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.identity import require_organisation
-from bot.rendering import render_message
 from storage.db import read_scope, session_scope
 from storage.models import Initiative, Meeting, Organisation
 from storage.repositories import audit, organisations
@@ -57,8 +53,6 @@ FORM_TAG_BLOCKS = {
 }
 COUNTRY_SEPARATORS = re.compile(r"[,;\n]+")
 QUERY_MAX = 100
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -413,39 +407,46 @@ def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> Ini
         return _cards(session, [initiative], cycle=cycle, by_id=_organisation_map(session))[0]
 
 
-# -- announcing ---------------------------------------------------------------------------------------
+# -- where announcements go ---------------------------------------------------------------------------
 
 
-def announce(deps: Deps, client: WebClient, *, message: dict[str, Any]) -> bool:
-    """Post into the channel's thread for this meeting cycle, starting the thread if it is the first.
+@dataclass(frozen=True)
+class CycleThread:
+    """Where this meeting cycle's announcements go: the channel's thread for the cycle (``ts``, None
+    until the first announcement starts it), and the meeting its opening message names."""
 
-    Two first shares racing may both start a thread; the one recorded first wins and the other's
-    opening message is deleted, so the cycle keeps one thread. Returns False when nothing could be
-    posted (no channel configured, or Slack refused): the share itself stands either way.
-    """
+    channel: str
+    cycle_key: str
+    ts: str | None
+    next_meeting: Meeting | None
+
+
+def cycle_thread(deps: Deps) -> CycleThread | None:
+    """The thread of the current cycle; None when no channel is configured, so nothing is announced."""
     channel = deps.settings.itwg_channel
     if not channel:
-        return False
+        return None
     with session_scope(deps.engine) as session:
         cycle = current_cycle(session, now=deps.now())
         thread = repository.find_thread(session, cycle_key=cycle.key, channel=channel)
-        thread_ts = thread.ts if thread else None
-    try:
-        if thread_ts is None:
-            opening = render_message("initiative_thread.json.j2", next_meeting=cycle.next_meeting)
-            started = client.chat_postMessage(channel=channel, **opening)["ts"]
-            with session_scope(deps.engine) as session:
-                recorded = repository.add_thread(session, cycle_key=cycle.key, channel=channel, ts=started)
-                winner = recorded or repository.find_thread(session, cycle_key=cycle.key, channel=channel)
-                assert winner is not None
-                thread_ts = winner.ts
-            if thread_ts != started:
-                client.chat_delete(channel=channel, ts=started)
-        client.chat_postMessage(channel=channel, thread_ts=thread_ts, **message)
-    except SlackApiError as error:
-        logger.warning("could not announce in %s: %s", channel, error.response.get("error"))
-        return False
-    return True
+    return CycleThread(
+        channel=channel,
+        cycle_key=cycle.key,
+        ts=thread.ts if thread else None,
+        next_meeting=cycle.next_meeting,
+    )
+
+
+def keep_thread(deps: Deps, *, thread: CycleThread, ts: str) -> str:
+    """Record ``ts`` as the start of the cycle's thread; the thread to post in, which is another one
+    when a request racing this one recorded its thread first (the cycle keeps one thread)."""
+    with session_scope(deps.engine) as session:
+        recorded = repository.add_thread(session, cycle_key=thread.cycle_key, channel=thread.channel, ts=ts)
+        winner = recorded or repository.find_thread(
+            session, cycle_key=thread.cycle_key, channel=thread.channel
+        )
+        assert winner is not None
+        return winner.ts
 
 
 # -- finding ------------------------------------------------------------------------------------------

@@ -12,28 +12,22 @@ the fifth week of a month (e.g. the fifth Thursday) continues as the last such w
 """
 
 import calendar
-import logging
 import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
 from bot import invites, parsing
 from bot.actor import Actor
 from bot.cycles import current_cycle, sharing_status
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
-from bot.rendering import render_message
+from bot.notifications import Attachment
 from storage.db import session_scope
 from storage.models import Meeting, Organisation, utcnow
 from storage.repositories import audit, recipients
 from storage.repositories import meetings as meeting_records
-
-logger = logging.getLogger(__name__)
 
 TIME_FORM = re.compile(r"^\d{1,2}:\d{2}$")
 SERIES_LENGTH = 4
@@ -354,48 +348,22 @@ def local_label(meeting: Meeting) -> str:
     return f"{local:%a %d %b %Y, %H:%M} {meeting.timezone}"
 
 
-def notice(change: MeetingChange, *, problem: str | None = None, channel: str | None = None) -> dict:
-    """The plain-language announcement of a change: ``text`` goes with the invite file in the
-    channel; ``blocks`` answer the co-lead, with whether the invite went out."""
-    return render_message(
-        f"meeting_{change.kind}.json.j2",
-        change=change,
-        meetings=change.meetings,
-        local=local_label,
-        problem=problem,
-        channel=channel,
-    )
-
-
-def announce(deps: Deps, client: WebClient, change: MeetingChange) -> str | None:
-    """Upload the invites to the working group's channel with the notice as the comment.
-
-    Returns a short problem description when Slack refused (e.g. the bot is not in the channel);
-    the change itself is already stored, so the co-lead is told rather than the change undone.
-    """
-    channel = deps.settings.itwg_channel
-    if not channel:
-        return "ITWG_CHANNEL is not set, so no invite was posted."
-    uploads = [
-        {
-            "content": invites.build_invite(
+def invite_files(change: MeetingChange, *, organizer_email: str) -> list[Attachment]:
+    """The calendar invite of each meeting the change touches, addressed to the members: what the
+    channel is sent so that calendars add, move or cancel the entry."""
+    return [
+        Attachment(
+            filename=invites.invite_filename(meeting),
+            title=f"Calendar invite: ITWG meeting #{meeting.id}",
+            content=invites.build_invite(
                 [meeting],
-                organizer_email=deps.settings.itwg_organizer_email,
+                organizer_email=organizer_email,
                 attendee_emails=change.attendee_emails,
                 stamp=meeting.updated_at or utcnow(),
-            ),
-            "filename": invites.invite_filename(meeting),
-            "title": f"Calendar invite: ITWG meeting #{meeting.id}",
-        }
+            ).decode("utf-8"),
+        )
         for meeting in change.meetings
     ]
-    try:
-        client.files_upload_v2(channel=channel, file_uploads=uploads, initial_comment=notice(change)["text"])
-    except SlackApiError as error:
-        code = error.response.get("error", "unknown_error")
-        logger.error("posting the %s invite to %s failed: %s", change.kind, channel, code)
-        return f"Slack refused the invite upload ({code}); make sure the bot is in the channel."
-    return None
 
 
 # -- reading ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from slack_bolt import App
 
 from bot import initiatives, parsing
 from bot.rendering import render_message, render_view
+from handlers.channel import post_in_cycle_thread
 from handlers.common import Turn, acknowledge, checking_submission, lazy_part, opening_form
 from handlers.home import publish_home
 from handlers.itwg import CommandRequest, Subcommand
@@ -27,7 +28,7 @@ def _show_form(turn: Turn, initiative_id: int | None) -> None:
 
 def _announce(turn: Turn, card: initiatives.InitiativeCard, event: str) -> bool:
     message = render_message("initiative_announcement.json.j2", card=card, actor=turn.user_id, event=event)
-    return initiatives.announce(turn.deps, turn.client, message=message)
+    return post_in_cycle_thread(turn.deps, turn.client, message=message)
 
 
 # -- /itwg subcommands ----------------------------------------------------------------------------------

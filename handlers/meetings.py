@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 from bot import agenda, meetings
 from bot.errors import UserError
 from bot.rendering import render_message, render_view
+from handlers.channel import post_invites
 from handlers.common import Turn, checking_submission, lazy_part
 from handlers.delivery import send_privately
 from handlers.itwg import CommandRequest, Subcommand
@@ -18,9 +19,31 @@ logger = logging.getLogger(__name__)
 SCHEDULE_TITLE = "Schedule a meeting"
 
 
+def _notice(
+    change: meetings.MeetingChange, *, problem: str | None = None, channel: str | None = None
+) -> dict:
+    """The plain-language announcement of a change: ``text`` goes with the invite files in the
+    channel; ``blocks`` answer the co-lead, with whether the invites went out."""
+    return render_message(
+        f"meeting_{change.kind}.json.j2",
+        change=change,
+        meetings=change.meetings,
+        local=meetings.local_label,
+        problem=problem,
+        channel=channel,
+    )
+
+
+def _announce(turn: Turn, change: meetings.MeetingChange) -> dict:
+    """Post the change's invites to the channel; the answer for the co-lead, saying whether they went."""
+    deps = turn.deps
+    files = meetings.invite_files(change, organizer_email=deps.settings.itwg_organizer_email)
+    problem = post_invites(deps, turn.client, files=files, comment=_notice(change)["text"])
+    return _notice(change, problem=problem, channel=deps.settings.itwg_channel)
+
+
 def _reply_with_change(request: CommandRequest, change: meetings.MeetingChange) -> None:
-    problem = meetings.announce(request.deps, request.client, change)
-    request.reply(meetings.notice(change, problem=problem, channel=request.deps.settings.itwg_channel))
+    request.reply(_announce(request, change))
 
 
 # -- /itwg subcommands ----------------------------------------------------------------------------------
@@ -166,8 +189,7 @@ def schedule_from_form(turn: Turn) -> None:
     change = meetings.schedule(
         turn.deps, actor=turn.actor, request=_meeting_request(turn), request_key=turn.request_key
     )
-    problem = meetings.announce(turn.deps, turn.client, change)
-    reply = meetings.notice(change, problem=problem, channel=turn.deps.settings.itwg_channel)
+    reply = _announce(turn, change)
     where = turn.view.get("private_metadata") or ""
     try:
         if where:
