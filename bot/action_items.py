@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from slack_sdk import WebClient
 from sqlmodel import Session
 
 from bot import identity, parsing
@@ -286,17 +285,25 @@ def _not_theirs(actor: Actor, organisation: Organisation) -> str | None:
     )
 
 
-def check_draft(deps: Deps, *, actor: Actor, draft: Draft) -> None:
-    """Refuse, with reads only and no Slack call, what ``create`` would refuse of a modal's draft before
-    it looks the chosen person up: while the form is still open, every problem beside its field."""
+def _read_draft(
+    session: Session, *, actor: Actor, draft: Draft, today: date
+) -> tuple[str, date, Organisation | None, dict[str, str]]:
+    """What needs no one looked up: whether the actor may create at all (refused at once), the title,
+    the due date, the form of the person's id and the owner named; with the problems by modal block."""
     refusal = creation_refusal(actor)
     if refusal:
         raise UserError(refusal)
-    _, _, problems = read_title_and_due(draft, today=today_for(deps, actor))
+    title, due, problems = read_title_and_due(draft, today=today)
     if draft.assignee_user_id and not SLACK_USER_ID.fullmatch(draft.assignee_user_id):
         problems["person"] = NOT_A_PERSON
+    return title, due, _owner(session, draft, problems), problems
+
+
+def check_draft(deps: Deps, *, actor: Actor, draft: Draft) -> None:
+    """Refuse, with reads only and no Slack call, what ``create`` would refuse of a modal's draft before
+    it looks the chosen person up: while the form is still open, every problem beside its field."""
     with read_scope(deps.engine) as session:
-        owner = _owner(session, draft, problems)
+        _, _, owner, problems = _read_draft(session, actor=actor, draft=draft, today=today_for(deps, actor))
         not_theirs = _not_theirs(actor, owner) if owner else None
         if not_theirs:
             problems["owner"] = not_theirs
@@ -304,50 +311,71 @@ def check_draft(deps: Deps, *, actor: Actor, draft: Draft) -> None:
     _raise(problems, as_fields=True)
 
 
+@dataclass(frozen=True)
+class CheckedDraft:
+    """A draft that passed ``check``: its tidied title, due date and named owner, ready for ``create``
+    once the person it names (if any) is looked up. ``as_fields``: problems found later are reported
+    by modal block, else one at a time as for a command."""
+
+    draft: Draft
+    title: str
+    due: date
+    owner: Organisation | None
+    as_fields: bool
+
+
+def check(deps: Deps, *, actor: Actor, draft: Draft, as_fields: bool = False) -> CheckedDraft:
+    """The checks ``create`` needs before the person a draft names is looked up: the caller looks them
+    up only once these pass, so a typo never costs a Slack call. Problems are UserErrors (FieldErrors,
+    keyed by block, for the modal)."""
+    with session_scope(deps.engine) as session:
+        title, due, owner, problems = _read_draft(
+            session, actor=actor, draft=draft, today=today_for(deps, actor)
+        )
+    _raise(problems, as_fields=as_fields)
+    return CheckedDraft(draft=draft, title=title, due=due, owner=owner, as_fields=as_fields)
+
+
+def _assignee_problems(checked: CheckedDraft, assignee: Actor) -> dict[str, str]:
+    """Whether the person fits the owner named, or (with no owner named) gives the owner."""
+    owner = checked.owner
+    # Error text is shown as typed (escaped, or plain in a modal), so name the person in words.
+    mention = assignee.display_name
+    if owner is None and assignee.organisation_id is None:
+        return {
+            "person": f"I don't know which organisation {mention} belongs to; "
+            f"name it instead: {CREATE_USAGE}."
+        }
+    if owner is not None and assignee.organisation_id not in (None, owner.id):
+        return {
+            "person": f"{mention} is recorded as {assignee.organisation_acronym}, not {owner.acronym}; "
+            f"choose someone of {owner.acronym} or nobody."
+        }
+    return {}
+
+
 def create(
     deps: Deps,
-    client: WebClient,
     *,
     actor: Actor,
-    draft: Draft,
-    as_fields: bool = False,
+    checked: CheckedDraft,
+    assignee: Actor | None,
     request_key: str | None = None,
 ) -> ItemView:
-    """Check a draft and record it; problems are UserErrors (FieldErrors, keyed by block, for the modal).
+    """Record a checked draft; ``assignee`` is the person the draft names (None when it names nobody).
 
-    The mentioned or chosen person is looked up (and registered, on first sight) only once everything
-    else is valid, so a typo never costs a Slack call. The item remembers ``request_key``: the same
-    request carried out again (after a worker died) finds it and stores nothing more.
+    The item remembers ``request_key``: the same request carried out again (after a worker died) finds
+    it and stores nothing more.
     """
-    refusal = creation_refusal(actor)
-    if refusal:
-        raise UserError(refusal)
-    today = today_for(deps, actor)
-    title, due, problems = read_title_and_due(draft, today=today)
-    if draft.assignee_user_id and not SLACK_USER_ID.fullmatch(draft.assignee_user_id):
-        problems["person"] = NOT_A_PERSON
-    with session_scope(deps.engine) as session:
-        owner = _owner(session, draft, problems)
-    _raise(problems, as_fields=as_fields)
-
-    owner_id = owner.id if owner else None
-    assignee = None
-    if draft.assignee_user_id:
-        assignee = identity.resolve(deps, client, slack_user_id=draft.assignee_user_id, team_id=None)
-        # Error text is shown as typed (escaped, or plain in a modal), so name the person in words.
-        mention = assignee.display_name
-        if owner is None and assignee.organisation_id is None:
-            problems["person"] = (
-                f"I don't know which organisation {mention} belongs to; name it instead: {CREATE_USAGE}."
-            )
-        elif owner is not None and assignee.organisation_id not in (None, owner.id):
-            problems["person"] = (
-                f"{mention} is recorded as {assignee.organisation_acronym}, not {owner.acronym}; "
-                f"choose someone of {owner.acronym} or nobody."
-            )
+    draft, as_fields = checked.draft, checked.as_fields
+    assert (assignee.slack_user_id if assignee else None) == draft.assignee_user_id, "the person named"
+    owner_id = checked.owner.id if checked.owner else None
+    if assignee is not None:
+        _raise(_assignee_problems(checked, assignee), as_fields=as_fields)
         owner_id = owner_id or assignee.organisation_id
-        _raise(problems, as_fields=as_fields)
 
+    today = today_for(deps, actor)
+    problems: dict[str, str] = {}
     with session_scope(deps.engine) as session:
         earlier = action_items.by_request_key(session, request_key=request_key) if request_key else None
         if earlier is not None:
@@ -361,11 +389,11 @@ def create(
         _raise(problems, as_fields=as_fields)
         item = action_items.create(
             session,
-            title=title,
+            title=checked.title,
             notes=draft.notes.strip(),
             owner_organisation_id=organisation.id or 0,
             assignee_person_id=assignee.person_id if assignee else None,
-            due_date=due,
+            due_date=checked.due,
             meeting_id=meeting_id,
             source_link=draft.source_link,
             created_by_person_id=actor.person_id,
@@ -378,7 +406,11 @@ def create(
             action="action_item.create",
             entity="action_item",
             entity_id=item.id,
-            details={"organisation": organisation.acronym, "due_date": due.isoformat(), "title": title},
+            details={
+                "organisation": organisation.acronym,
+                "due_date": checked.due.isoformat(),
+                "title": checked.title,
+            },
         )
         return _reload(session, item.id or 0, actor=actor, today=today)
 
@@ -543,7 +575,8 @@ def reassign_form(deps: Deps, *, actor: Actor, item_id: int) -> ReassignForm:
     return ReassignForm(item=view, organisations=choices, initial_organisation=initial)
 
 
-def _check_reassign_choice(organisation_id: int | None, assignee_user_id: str | None) -> None:
+def check_reassign_choice(organisation_id: int | None, assignee_user_id: str | None) -> None:
+    """What needs no database: an owner chosen, and a person's id (if any) of the form Slack gives."""
     if organisation_id is None:
         raise FieldErrors({"owner": "Choose the organisation that owns the item."})
     if assignee_user_id and not SLACK_USER_ID.fullmatch(assignee_user_id):
@@ -567,27 +600,20 @@ def check_reassign(
     deps: Deps, *, actor: Actor, item_id: int, organisation_id: int | None, assignee_user_id: str | None
 ) -> None:
     """Refuse, with one read and no Slack call, what ``reassign`` would refuse: while the form is open."""
-    _check_reassign_choice(organisation_id, assignee_user_id)
+    check_reassign_choice(organisation_id, assignee_user_id)
     with read_scope(deps.engine) as session:
         _reassignable(session, actor=actor, item_id=item_id, organisation_id=organisation_id)
 
 
 def reassign(
-    deps: Deps,
-    client: WebClient,
-    *,
-    actor: Actor,
-    item_id: int,
-    organisation_id: int | None,
-    assignee_user_id: str | None,
+    deps: Deps, *, actor: Actor, item_id: int, organisation_id: int | None, assignee: Actor | None
 ) -> ItemView:
-    """Hand an item to another organisation and/or person; errors are keyed by the modal's blocks."""
-    _check_reassign_choice(organisation_id, assignee_user_id)
-    assignee = (
-        identity.resolve(deps, client, slack_user_id=assignee_user_id, team_id=None)
-        if assignee_user_id
-        else None
-    )
+    """Hand an item to another organisation and/or person; errors are keyed by the modal's blocks.
+
+    ``assignee`` is the person chosen, whom the caller looks up only once ``check_reassign_choice``
+    has passed.
+    """
+    check_reassign_choice(organisation_id, assignee.slack_user_id if assignee else None)
     with session_scope(deps.engine) as session:
         item, organisation = _reassignable(
             session, actor=actor, item_id=item_id, organisation_id=organisation_id

@@ -184,7 +184,7 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_sync_members(settings: Settings, args: argparse.Namespace) -> int:
-    from bot import identity
+    from bot import slack_profiles
     from bot.deps import Deps
     from bot.slack_client import make_clock_client
     from storage.db import make_engine
@@ -193,7 +193,7 @@ def cmd_sync_members(settings: Settings, args: argparse.Namespace) -> int:
     deps = Deps(settings=settings, engine=make_engine(settings.database_url))
     # A large channel means one users.info per new member: wait out 429s like the clock does.
     client = make_clock_client(settings)
-    report = identity.sync_channel_members(deps, client, channel=settings.itwg_channel or "")
+    report = slack_profiles.sync_channel_members(deps, client, channel=settings.itwg_channel or "")
     print(f"{report.members_seen} channel members; {report.registered} new; {report.mapped} mapped.")
     if report.unmapped:
         print("Not mapped to an organisation (ask them to run /itwg join ORG):")

@@ -19,7 +19,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from slack_sdk import WebClient
 
-from bot import identity
+from bot import slack_profiles
 from bot.deps import Deps
 from bot.settings import Settings
 from bot.slack_client import make_clock_client
@@ -54,7 +54,7 @@ def sync_members_job(deps: Deps, client: WebClient) -> None:
         logger.warning("ITWG_CHANNEL is not set; skipping the member sync")
         return
     try:
-        result = identity.sync_channel_members(deps, client, channel=channel)
+        result = slack_profiles.sync_channel_members(deps, client, channel=channel)
     except Exception:
         logger.exception("member sync failed")
         return

@@ -1,16 +1,12 @@
-"""Who is asking: people, their organisations, focal points and the channel roster.
+"""Who is asking: people, their organisations and focal points.
 
 A person is mapped to an organisation by the domain of the email on their Slack profile the first
 time the bot meets them; people with no usable email (Slack Connect guests, hidden emails) choose with
 ``/itwg join``. Joining a co-lead organisation that way needs a co-lead, because co-leads may manage
-everything.
+everything. What Slack says of people (profiles, the channel's members) is asked by
+``bot.slack_profiles``; nothing here takes a Slack client.
 """
 
-import logging
-from dataclasses import dataclass, field
-
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -20,8 +16,6 @@ from bot.errors import UserError
 from storage.db import read_scope, session_scope
 from storage.models import Organisation, Person
 from storage.repositories import audit, organisations, people
-
-logger = logging.getLogger(__name__)
 
 
 def to_actor(person: Person, organisation: Organisation | None) -> Actor:
@@ -49,15 +43,6 @@ def known_actor(deps: Deps, *, slack_user_id: str) -> Actor | None:
         if person is None:
             return None
         return to_actor(person, _organisation_of(session, person))
-
-
-def fetch_profile(client: WebClient, slack_user_id: str) -> dict | None:
-    """The user's Slack profile, or None when Slack won't say (unknown user, missing scope)."""
-    try:
-        return client.users_info(user=slack_user_id)["user"]
-    except SlackApiError as error:
-        logger.warning("users.info for %s failed: %s", slack_user_id, error.response.get("error"))
-        return None
 
 
 def register(deps: Deps, *, slack_user_id: str, team_id: str | None, profile: dict | None) -> Actor:
@@ -101,15 +86,6 @@ def register(deps: Deps, *, slack_user_id: str, team_id: str | None, profile: di
         actor = known_actor(deps, slack_user_id=slack_user_id)
         assert actor is not None
         return actor
-
-
-def resolve(deps: Deps, client: WebClient, *, slack_user_id: str, team_id: str | None) -> Actor:
-    """The person behind a request, registering them on first contact."""
-    actor = known_actor(deps, slack_user_id=slack_user_id)
-    if actor is not None:
-        return actor
-    profile = fetch_profile(client, slack_user_id)
-    return register(deps, slack_user_id=slack_user_id, team_id=team_id, profile=profile)
 
 
 def require_organisation(actor: Actor) -> None:
@@ -184,35 +160,3 @@ def set_focal_point(deps: Deps, *, actor: Actor, target_user_id: str | None, on:
 def unknown_organisation_message(session: Session, text: str) -> str:
     known = ", ".join(o.acronym for o in organisations.list_all(session))
     return f"I don't know the organisation “{text}”. Known organisations: {known}."
-
-
-@dataclass
-class SyncReport:
-    members_seen: int = 0
-    registered: int = 0
-    mapped: int = 0
-    unmapped: list[str] = field(default_factory=list)
-
-
-def sync_channel_members(deps: Deps, client: WebClient, *, channel: str) -> SyncReport:
-    """Map every member of the channel the way first contact does, so reminders reach them."""
-    report = SyncReport()
-    cursor = None
-    while True:
-        page = client.conversations_members(channel=channel, cursor=cursor, limit=200)
-        for user_id in page.get("members", []):
-            report.members_seen += 1
-            actor = known_actor(deps, slack_user_id=user_id)
-            if actor is None:
-                profile = fetch_profile(client, user_id)
-                if profile and (profile.get("is_bot") or profile.get("deleted")):
-                    continue
-                actor = register(deps, slack_user_id=user_id, team_id=None, profile=profile)
-                report.registered += 1
-            if actor.organisation_id is None:
-                report.unmapped.append(f"{actor.display_name} ({user_id})")
-            else:
-                report.mapped += 1
-        cursor = (page.get("response_metadata") or {}).get("next_cursor")
-        if not cursor:
-            return report

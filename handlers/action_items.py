@@ -10,7 +10,8 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import action_items, parsing
+from bot import action_items, parsing, slack_profiles
+from bot.actor import Actor
 from bot.errors import FieldErrors
 from bot.rendering import render_message, render_view
 from handlers.common import Turn, acknowledge, checking_submission, lazy_part, opening_form
@@ -42,6 +43,28 @@ def _updated(turn: Turn, item: action_items.ItemView, change: str) -> None:
     turn.reply(render_message("action_updated.json.j2", item=item, change=change))
 
 
+def _person(turn: Turn, slack_user_id: str | None) -> Actor | None:
+    """The person a mention or a form names, registered on first sight (which may ask Slack): called
+    only once the service's own checks have passed, so a typo never costs a Slack call."""
+    if not slack_user_id:
+        return None
+    return slack_profiles.resolve(turn.deps, turn.client, slack_user_id=slack_user_id, team_id=None)
+
+
+def _create(turn: Turn, draft: action_items.Draft, *, as_fields: bool) -> None:
+    """Check the draft, then look up the person it names, then record it: the order that keeps typos free."""
+    actor = turn.actor
+    checked = action_items.check(turn.deps, actor=actor, draft=draft, as_fields=as_fields)
+    item = action_items.create(
+        turn.deps,
+        actor=actor,
+        checked=checked,
+        assignee=_person(turn, draft.assignee_user_id),
+        request_key=turn.request_key,
+    )
+    _updated(turn, item, "created")
+
+
 # -- /itwg subcommands ----------------------------------------------------------------------------------
 
 
@@ -49,11 +72,7 @@ def create(request: CommandRequest) -> None:
     if not request.args.strip():
         _show_create_form(request)
         return
-    draft = action_items.parse_command(request.args)
-    item = action_items.create(
-        request.deps, request.client, actor=request.actor, draft=draft, request_key=request.request_key
-    )
-    _updated(request, item, "created")
+    _create(request, action_items.parse_command(request.args), as_fields=False)
 
 
 def list_items(request: CommandRequest) -> None:
@@ -199,15 +218,7 @@ def check_create(turn: Turn) -> None:
 
 @lazy_part
 def create_from_form(turn: Turn) -> None:
-    item = action_items.create(
-        turn.deps,
-        turn.client,
-        actor=turn.actor,
-        draft=_draft(turn),
-        as_fields=True,
-        request_key=turn.request_key,
-    )
-    _updated(turn, item, "created")
+    _create(turn, _draft(turn), as_fields=True)
 
 
 def _outcome(turn: Turn) -> str:
@@ -255,13 +266,14 @@ def check_reassign(turn: Turn) -> None:
 @lazy_part
 def reassign_from_form(turn: Turn) -> None:
     organisation_id, person = _reassign_choice(turn)
+    actor = turn.actor
+    action_items.check_reassign_choice(organisation_id, person)
     item = action_items.reassign(
         turn.deps,
-        turn.client,
-        actor=turn.actor,
+        actor=actor,
         item_id=_form_item(turn),
         organisation_id=organisation_id,
-        assignee_user_id=person,
+        assignee=_person(turn, person),
     )
     _updated(turn, item, "reassigned")
 

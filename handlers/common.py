@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
-from bot import identity
+from bot import identity, slack_profiles
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
@@ -81,7 +81,9 @@ class Turn:
     @cached_property
     def actor(self) -> Actor:
         """The person, registered on first contact (which may ask Slack for their profile)."""
-        return identity.resolve(self.deps, self.client, slack_user_id=self.user_id, team_id=self.team_id)
+        return slack_profiles.resolve(
+            self.deps, self.client, slack_user_id=self.user_id, team_id=self.team_id
+        )
 
     def known_actor(self) -> Actor | None:
         """The person if the bot has met them, from one read: what an ack part may afford."""

@@ -2,8 +2,8 @@
 
 from sqlmodel import func, select
 
-from bot.identity import sync_channel_members
 from bot.local_slack import SlackUser
+from bot.slack_profiles import sync_channel_members
 from storage.db import session_scope
 from storage.models import Person
 from tests.harness import CHANNEL
