@@ -26,6 +26,7 @@ from bot.errors import FieldErrors, UserError
 from bot.failures import describe_failure
 from bot.rendering import render_message, render_view
 from bot.work_queue import REQUEST_KEY, hand_on, handed_on
+from handlers.delivery import send_privately
 
 logger = logging.getLogger(__name__)
 
@@ -221,4 +222,4 @@ def tell(client: WebClient, *, response_url: str | None, user_id: str, message: 
         if response.status_code == 200:
             return
         logger.warning("response_url answered %s; sending a direct message instead", response.status_code)
-    client.chat_postMessage(channel=user_id, **message)
+    send_privately(client, user_id=user_id, message=message)

@@ -9,6 +9,7 @@ from bot import initiatives, parsing
 from bot.rendering import render_message, render_view
 from handlers.channel import post_in_cycle_thread
 from handlers.common import Turn, acknowledge, checking_submission, lazy_part, opening_form
+from handlers.delivery import send_privately
 from handlers.home import publish_home
 from handlers.itwg import CommandRequest, Subcommand
 
@@ -182,9 +183,10 @@ def save_form(turn: Turn) -> None:
         request_key=turn.request_key,
     )
     announced = saved.created and _announce(turn, saved.card, "shared")
-    turn.client.chat_postMessage(
-        channel=turn.user_id,
-        **render_message(
+    send_privately(
+        turn.client,
+        user_id=turn.user_id,
+        message=render_message(
             "initiative_saved.json.j2", card=saved.card, created=saved.created, announced=announced
         ),
     )

@@ -195,7 +195,7 @@ def schedule_from_form(turn: Turn) -> None:
         if where:
             turn.client.chat_postEphemeral(channel=where, user=turn.user_id, **reply)
         else:
-            turn.client.chat_postMessage(channel=turn.user_id, **reply)
+            send_privately(turn.client, user_id=turn.user_id, message=reply)
     except SlackApiError as error:
         logger.warning("could not confirm the scheduled meeting: %s", error.response.get("error"))
 
