@@ -100,9 +100,10 @@ def bench_users(count: int = 8) -> list[dict[str, Any]]:
 class Processes:
     """The app's processes and the baseline's, their output in log files of the run's directory."""
 
-    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+    def __init__(self, workdir: Path, env: dict[str, str], *, worker_nice: int = 0) -> None:
         self.workdir = workdir
         self.env = env
+        self.worker_nice = worker_nice
         self.workers: list[subprocess.Popen] = []
         self.others: list[subprocess.Popen] = []
 
@@ -131,7 +132,8 @@ class Processes:
         """Run ``count`` ``itwg worker`` processes (each with its default threads), as the Procfile's
         ``worker`` line scaled to ``count``."""
         while len(self.workers) < count:
-            self.workers.append(self._start(f"worker{len(self.workers)}", self.itwg("worker")))
+            nice = ["nice", "-n", str(self.worker_nice)] if self.worker_nice else []
+            self.workers.append(self._start(f"worker{len(self.workers)}", [*nice, *self.itwg("worker")]))
         while len(self.workers) > count:
             stop_process(self.workers.pop())
 
@@ -485,7 +487,7 @@ class Run:
             "DATABASE_URL": url,
             "ITWG_CHANNEL": CHANNEL,
         }
-        self.processes = Processes(workdir, env)
+        self.processes = Processes(workdir, env, worker_nice=args.worker_nice)
         self.engine = make_engine(url)
         self.cpu = CpuMeter(self)
         self.bases: dict[str, str] = {}
@@ -795,6 +797,7 @@ def targets(run: Run) -> list[tuple[str, bool, str]]:
 def report(run: Run) -> None:
     label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[run.database]
     latency = f", Slack answering in {run.args.slack_latency * 1000:.0f} ms" if run.args.slack_latency else ""
+    latency += f", workers at nice {run.args.worker_nice}" if run.args.worker_nice else ""
     print(f"\n=== {label}: itwg serve + itwg worker vs bare Bolt{latency} ===")
     if "commands" in run.results:
         per = "1 round of 100" if run.args.quick else "2 rounds of 200"
@@ -871,6 +874,9 @@ def main() -> int:
     parser.add_argument("--database", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--scenario", action="append", choices=("commands", "submissions", "capacity"))
     parser.add_argument("--slack-latency", type=float, default=0.0, metavar="SECONDS")
+    parser.add_argument(
+        "--worker-nice", type=int, default=0, metavar="N", help="run itwg worker at this niceness (default 0)"
+    )
     parser.add_argument(
         "--wait-quiet", type=float, default=60, metavar="SECONDS", help="wait for other work to settle first"
     )
