@@ -21,8 +21,8 @@ direct message (a submission of the share form). Scenarios:
   while the lag of its last quarter (ack and first-visible medians) stays within 0.5 s of its first
   quarter's, i.e. while no backlog builds up.
 
-    python bench/burst.py                          # everything, SQLite then PostgreSQL (~15 min)
-    python bench/burst.py --quick                  # fewer requests, shorter steps (~5 min)
+    python bench/burst.py                          # everything, SQLite then PostgreSQL (7-8 min)
+    python bench/burst.py --quick                  # fewer requests, shorter steps (about 4 min)
     python bench/burst.py --database sqlite --scenario commands
     python bench/burst.py --slack-latency 0.1      # Slack answering in 100 ms instead of at once
 
@@ -490,6 +490,7 @@ class Run:
         self.processes = Processes(workdir, env, worker_nice=args.worker_nice)
         self.engine = make_engine(url)
         self.cpu = CpuMeter(self)
+        self.database_version = ""
         self.bases: dict[str, str] = {}
         self.failures: list[str] = []
         # Modals opened, and those opened later than LATE_MODAL after their request, by app.
@@ -500,6 +501,9 @@ class Run:
     # -- start-up --------------------------------------------------------------------------------------
     def start(self) -> None:
         self.processes.migrate()
+        with self.engine.connect() as connection:
+            query = "SELECT sqlite_version()" if self.database == "sqlite" else "SHOW server_version"
+            self.database_version = f"{self.database} {connection.execute(text(query)).scalar_one()}"
         self.processes.scale_workers(1)
         self.bases["itwg"] = self.processes.serve(free_port())
         self.wait_for_workers()
@@ -799,6 +803,7 @@ def report(run: Run) -> None:
     latency = f", Slack answering in {run.args.slack_latency * 1000:.0f} ms" if run.args.slack_latency else ""
     latency += f", workers at nice {run.args.worker_nice}" if run.args.worker_nice else ""
     print(f"\n=== {label}: itwg serve + itwg worker vs bare Bolt{latency} ===")
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {run.database_version}")
     if "commands" in run.results:
         per = "1 round of 100" if run.args.quick else "2 rounds of 200"
         print(
