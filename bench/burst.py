@@ -104,6 +104,8 @@ class Processes:
         self.workdir = workdir
         self.env = env
         self.worker_nice = worker_nice
+        # CPU seconds of worker processes stopped since (counted in CpuMeter's "worker").
+        self.retired_worker_cpu = 0.0
         self.workers: list[subprocess.Popen] = []
         self.others: list[subprocess.Popen] = []
 
@@ -135,7 +137,9 @@ class Processes:
             nice = ["nice", "-n", str(self.worker_nice)] if self.worker_nice else []
             self.workers.append(self._start(f"worker{len(self.workers)}", [*nice, *self.itwg("worker")]))
         while len(self.workers) > count:
-            stop_process(self.workers.pop())
+            worker = self.workers.pop()
+            self.retired_worker_cpu += CpuMeter.process_cpu(worker.pid)
+            stop_process(worker)
 
     def stop(self) -> None:
         for process in [*self.workers, *self.others]:
@@ -151,7 +155,7 @@ class CpuMeter:
         self.run = run
 
     @classmethod
-    def _process(cls, pid: int) -> float:
+    def process_cpu(cls, pid: int) -> float:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
         except OSError:
@@ -164,7 +168,7 @@ class CpuMeter:
         for comm in Path("/proc").glob("[0-9]*/comm"):
             try:
                 if comm.read_text().strip() == "postgres":
-                    total += cls._process(int(comm.parent.name))
+                    total += cls.process_cpu(int(comm.parent.name))
             except OSError:
                 continue
         return total
@@ -174,12 +178,12 @@ class CpuMeter:
         busy = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
         ticks = [int(v) for v in busy]
         return {
-            "web": self._process(processes.others[0].pid),
-            "bare": self._process(processes.others[1].pid) if len(processes.others) > 1 else 0.0,
-            "worker": sum(self._process(p.pid) for p in processes.workers),
+            "web": self.process_cpu(processes.others[0].pid),
+            "bare": self.process_cpu(processes.others[1].pid) if len(processes.others) > 1 else 0.0,
+            "worker": processes.retired_worker_cpu + sum(self.process_cpu(p.pid) for p in processes.workers),
             "db": self._postgres() if self.run.database == "postgresql" else 0.0,
-            "slack": self._process(self.run.slack.pid),
-            "load": self._process(os.getpid()),
+            "slack": self.process_cpu(self.run.slack.pid),
+            "load": self.process_cpu(os.getpid()),
             "busy": (sum(ticks) - ticks[3] - ticks[4]) / self.TICK,
             "all": sum(ticks) / self.TICK,
         }
@@ -491,6 +495,7 @@ class Run:
         self.engine = make_engine(url)
         self.cpu = CpuMeter(self)
         self.database_version = ""
+        self.cpu_used: dict[str, float] = {}
         self.bases: dict[str, str] = {}
         self.failures: list[str] = []
         # Modals opened, and those opened later than LATE_MODAL after their request, by app.
@@ -804,6 +809,12 @@ def report(run: Run) -> None:
     latency += f", workers at nice {run.args.worker_nice}" if run.args.worker_nice else ""
     print(f"\n=== {label}: itwg serve + itwg worker vs bare Bolt{latency} ===")
     print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {run.database_version}")
+    if run.cpu_used:
+        used = run.cpu_used
+        other = used["busy"] - sum(v for k, v in used.items() if k not in ("busy", "all"))
+        share = other / max(1e-9, used["all"])
+        warning = " (other work on the machine: figures not comparable)" if share > 0.1 else ""
+        print(f"processes not of this run used {share:.0%} of the machine's CPU time during it{warning}")
     if "commands" in run.results:
         per = "1 round of 100" if run.args.quick else "2 rounds of 200"
         print(
@@ -861,9 +872,11 @@ def run_on(kind: str, args: argparse.Namespace) -> bool:
         run = Run(kind, args, workdir, url)
         try:
             run.start()
+            before = run.cpu.snapshot()
             for scenario in args.scenario:
                 print(f"[{kind}] {scenario} ({time.time() - started:.0f} s in)", file=sys.stderr, flush=True)
                 getattr(run, scenario)()
+            run.cpu_used = CpuMeter.used(before, run.cpu.snapshot())
         finally:
             run.stop()
     report(run)
