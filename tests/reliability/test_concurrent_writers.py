@@ -14,7 +14,7 @@ from sqlmodel import select
 from bot.app import create_app, work_queue_of
 from bot.deps import Deps
 from bot.local_slack import SlackUser
-from bot.queue import make_huey
+from bot.queue import make_huey, prepare
 from bot.signing import signed_headers
 from storage.db import session_scope
 from storage.models import AuditEntry, Initiative, InitiativeTag
@@ -59,7 +59,9 @@ def test_sixteen_concurrent_writers_store_all_800_shares(
     ]
     deps = Deps(settings=settings, engine=engine, now=bot.clock)
     queued = settings.model_copy(update={"itwg_queue_url": f"sqlite:///{tmp_path / 'queue.db'}"})
-    app = create_app(queued, client, huey=make_huey(queued), deps=deps)
+    huey = make_huey(queued)
+    prepare(huey)  # as `itwg migrate` does
+    app = create_app(queued, client, huey=huey, deps=deps)
     queue = work_queue_of(app)
     answers: list[tuple[int, str]] = []
     failures: list[BaseException] = []
@@ -80,8 +82,8 @@ def test_sixteen_concurrent_writers_store_all_800_shares(
     for thread in threads:
         thread.start()
     consumer = queue.huey.create_consumer(workers=8, worker_type="thread", periodic=False, max_delay=0.1)
-    consumer_thread = threading.Thread(target=consumer.start, daemon=True)
-    consumer_thread.start()
+    consumer._set_signal_handlers = lambda: None  # pytest keeps its own; the workers are threads
+    consumer.start()
     for thread in threads:
         thread.join(timeout=120)
     _wait_for(lambda: _stored(engine) == (TOTAL, TOTAL, TOTAL), 120)
