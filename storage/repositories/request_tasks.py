@@ -75,7 +75,10 @@ def finish(session: Session, *, task_id: int, now: datetime, state: str = DONE) 
 
 def due_again(session: Session, *, now: datetime, lease: timedelta, limit: int = 500) -> list[int]:
     """Unfinished tasks whose lease ran out: never taken (the queue lost them) or taken by a worker
-    that died. Their lease is renewed here, so each is handed out again once per lease."""
+    that died. Each is put back in the queued state with its lease renewed, so it is handed out again
+    once per lease, and the message handed out can claim it at once: a task left running under the
+    renewed lease could only be claimed once that ran out too, which a worker with nothing else to do
+    never waits for."""
     ids = list(
         session.exec(
             select(RequestTask.id)
@@ -88,7 +91,7 @@ def due_again(session: Session, *, now: datetime, lease: timedelta, limit: int =
         session.execute(
             update(RequestTask)
             .where(col(RequestTask.id).in_(ids), col(RequestTask.state).in_(UNFINISHED))
-            .values(lease_until=now + lease)
+            .values(state=QUEUED, lease_until=now + lease)
         )
     return [task_id for task_id in ids if task_id is not None]
 
