@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 
+import pytest
 from slack_bolt import BoltRequest
 from sqlalchemy import func
 from sqlmodel import select
@@ -46,6 +47,7 @@ def _wait_for(condition, seconds: float) -> None:
         time.sleep(0.2)
 
 
+@pytest.mark.slow
 def test_sixteen_concurrent_writers_store_all_800_shares(
     bot, settings, engine, slack, client, caplog, tmp_path
 ):
