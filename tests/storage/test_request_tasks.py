@@ -71,3 +71,13 @@ def test_a_finished_task_is_never_handed_out_or_claimed_again(engine):
     later = NOW + timedelta(minutes=5)
     assert _due(engine, later) == []
     assert not _claim(engine, task_id, later)
+
+
+def test_while_the_queue_holds_messages_only_what_a_dead_worker_held_is_handed_out_again(engine):
+    waiting = _record(engine, "trigger:t.waiting:save_form")
+    held = _record(engine, "trigger:t.held:save_form")
+    assert _claim(engine, held, NOW)  # then its worker is killed
+    later = NOW + LEASE + timedelta(seconds=1)
+    with session_scope(engine) as session:
+        assert request_tasks.due_again(session, now=later, lease=LEASE, queued=False) == [held]
+    assert _due(engine, later) == [waiting], "once the queue is empty, a lost message is made good"
