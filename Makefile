@@ -1,10 +1,11 @@
 # Two commands for a newcomer: `make run` (the bot, offline console without Slack tokens) and
-# `make test` (the whole suite). Both create .venv and install the project into it first.
+# `make test` (the suite, less its slow burst tests: `make test-all` runs those too). Both create .venv
+# and install the project into it first.
 VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: run test lint format
+.PHONY: run test test-all lint format
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +17,9 @@ run: $(BIN)/.installed
 	$(BIN)/itwg run
 
 test: $(BIN)/.installed
+	$(BIN)/python -m pytest -m "not slow"
+
+test-all: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed

@@ -235,9 +235,14 @@ class WorkQueue:
         every worker now and then; a lock keeps two from sweeping at once. Returns how many."""
         try:
             with self.sweep_lock:
+                # A queued task whose lease ran out is most likely still waiting its turn in the
+                # queue: it is handed out again only once the queue is empty (so its message was
+                # lost), or a backlog longer than a lease would be queued again, whole, every lease.
+                # What a dead worker held is handed out at once.
+                queue_empty = self.huey.pending_count() == 0
                 now = utcnow()
                 with session_scope(self.deps.engine) as session:
-                    due = request_tasks.due_again(session, now=now, lease=self.lease)
+                    due = request_tasks.due_again(session, now=now, lease=self.lease, queued=queue_empty)
                     request_tasks.forget_finished(session, before=now - KEEP_FINISHED)
                 for task_id in due:
                     logger.warning("handing out task %s again: its worker stopped before finishing", task_id)

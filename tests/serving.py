@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -36,10 +37,20 @@ def serve_env(*, slack_api_url: str, database_url: str) -> dict[str, str]:
 
 
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen:
-    """``itwg COMMAND`` as its own process, its output captured."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot", *command], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    """``itwg COMMAND`` as its own process, its output captured in a file: a pipe that nobody reads
+    until the process ends fills up (64 KiB) during a long burst and stalls the process mid-log."""
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop, once the process has ended)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", *command], env=env, stdout=output, stderr=subprocess.STDOUT
     )
+    process.output = output  # type: ignore[attr-defined]
+    return process
+
+
+def output_of(process: subprocess.Popen) -> str:
+    """What the process has logged so far, read without moving the offset it writes at."""
+    fd = process.output.fileno()  # type: ignore[attr-defined]
+    return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
 
 def wait_until_answering(base: str, process: subprocess.Popen, *, seconds: float = 30) -> None:
@@ -51,14 +62,18 @@ def wait_until_answering(base: str, process: subprocess.Popen, *, seconds: float
         except OSError:
             time.sleep(0.1)
     process.kill()
-    raise AssertionError(process.stdout.read().decode())  # type: ignore[union-attr]
+    process.wait(timeout=30)
+    raise AssertionError(output_of(process))
 
 
 def stop(process: subprocess.Popen) -> str:
     """SIGTERM, as a platform stops a process; what it logged."""
     if process.poll() is None:
         process.terminate()
-    return process.communicate(timeout=30)[0].decode()
+    process.wait(timeout=30)
+    logged = output_of(process)
+    process.output.close()  # type: ignore[attr-defined]
+    return logged
 
 
 @contextmanager

@@ -73,14 +73,19 @@ def finish(session: Session, *, task_id: int, now: datetime, state: str = DONE) 
     )
 
 
-def due_again(session: Session, *, now: datetime, lease: timedelta, limit: int = 500) -> list[int]:
-    """Unfinished tasks whose lease ran out: never taken (the queue lost them) or taken by a worker
-    that died. They are queued again, to be claimed afresh, under a new lease: each is handed out
-    again at most once per lease."""
+def due_again(
+    session: Session, *, now: datetime, lease: timedelta, queued: bool = True, limit: int = 500
+) -> list[int]:
+    """Unfinished tasks whose lease ran out: taken by a worker that died, and (with ``queued``) never
+    taken, which the queue may have lost. Each is put back in the queued state with its lease renewed,
+    so it is handed out again once per lease, and the message handed out can claim it at once: a task
+    left running under the renewed lease could only be claimed once that ran out too, which a worker
+    with nothing else to do never waits for."""
+    states = UNFINISHED if queued else (RUNNING,)
     ids = list(
         session.exec(
             select(RequestTask.id)
-            .where(col(RequestTask.state).in_(UNFINISHED), col(RequestTask.lease_until) < now)
+            .where(col(RequestTask.state).in_(states), col(RequestTask.lease_until) < now)
             .order_by(col(RequestTask.id))
             .limit(limit)
         )
@@ -88,7 +93,7 @@ def due_again(session: Session, *, now: datetime, lease: timedelta, limit: int =
     if ids:
         session.execute(
             update(RequestTask)
-            .where(col(RequestTask.id).in_(ids), col(RequestTask.state).in_(UNFINISHED))
+            .where(col(RequestTask.id).in_(ids), col(RequestTask.state).in_(states))
             .values(state=QUEUED, lease_until=now + lease)
         )
     return [task_id for task_id in ids if task_id is not None]

@@ -6,6 +6,7 @@ locked."""
 import logging
 import threading
 
+import pytest
 from slack_bolt import BoltRequest
 from sqlalchemy import func
 from sqlmodel import select
@@ -40,6 +41,7 @@ def _stored(engine) -> tuple[int, int, int]:
     return initiatives, audits, tagged
 
 
+@pytest.mark.slow
 def test_sixteen_concurrent_writers_store_all_800_shares(
     bot, settings, engine, slack, client, caplog, tmp_path
 ):
