@@ -144,3 +144,33 @@ def test_a_task_handed_out_twice_is_carried_out_once(queued_app, slack, engine):
     assert queue.huey.pending_count() == 2
     _run_consumer(queue)
     assert len(slack.calls_to("response_url")) == 1
+
+
+def test_a_socket_mode_request_goes_through_the_ledger_like_an_http_one(bot, slack, engine):
+    """Socket Mode delivers payloads already parsed and unsigned; the ledger keeps them as JSON."""
+    from slack_bolt import BoltRequest
+
+    body = {
+        "command": "/itwg",
+        "text": "whoami",
+        "user_id": "UILO00001",
+        "team_id": "T0ITWG",
+        "channel_id": CHANNEL,
+        "trigger_id": "t.socket",
+        "response_url": slack.response_url(),
+    }
+    response = bot.app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+    assert response.status == 200
+    [reply] = slack.calls_to("response_url")
+    assert "Ike Focal" in reply.params["text"]
+    [task] = _ledger(engine)
+    assert (task.key, task.state) == ("trigger:t.socket:run_subcommand", "done")
+
+
+def test_a_lazy_part_asked_for_over_http_is_refused(bot, slack):
+    """Only the queue may ask Bolt for a lazy part alone: a replayed request with Bolt's lazy headers
+    added would otherwise run its work again, outside the ledger."""
+    body, headers = _whoami(slack)
+    lazy = {**headers, "x-slack-bolt-lazy-only": "1", "x-slack-bolt-lazy-function-name": "run_subcommand"}
+    assert _dispatch(bot.app, body, lazy).status == 401
+    assert slack.calls_to("response_url") == []
