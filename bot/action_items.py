@@ -368,7 +368,8 @@ def create(
     it and stores nothing more.
     """
     draft, as_fields = checked.draft, checked.as_fields
-    assert (assignee.slack_user_id if assignee else None) == draft.assignee_user_id, "the person named"
+    named = draft.assignee_user_id or None  # a form's person left empty may come as ""
+    assert (assignee.slack_user_id if assignee else None) == named, "the person named"
     owner_id = checked.owner.id if checked.owner else None
     if assignee is not None:
         _raise(_assignee_problems(checked, assignee), as_fields=as_fields)

@@ -613,3 +613,14 @@ def test_reassign_by_another_organisation_is_refused(bot):
     view = _valid_view(_last_view(bot))
     assert "submit" not in view and "Only people of ILO" in message_text(view)
     assert _item(bot, item_id).owner_organisation_id == _org_id(bot, "ILO")
+
+
+def test_a_form_whose_person_comes_back_empty_records_the_item_for_nobody(bot):
+    bot.command("action", who="ILO")
+    view = _last_view(bot)
+    response = bot.submit(
+        view, _form_values(title="Draft", owner=_org_id(bot, "ILO"), person="", due="2030-03-31"), who="ILO"
+    )
+    assert (response.status, response.body) == (200, "")
+    assert "Recorded action item" in bot.last_reply_text()
+    assert _item(bot, 1).assignee_person_id is None
