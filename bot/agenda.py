@@ -4,7 +4,7 @@ Rendered twice from the same data: as a Slack message (``agenda.json.j2``) and a
 (``agenda.md.j2``) that people can open before the meeting or paste into minutes.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,8 +15,9 @@ from bot.cycles import Cycle, current_cycle, sharing_status
 from bot.deps import Deps
 from bot.notifications import Attachment
 from storage.db import session_scope
-from storage.models import ActionItem, Initiative, Meeting, Organisation
+from storage.models import ActionItem, AgendaItem, Initiative, Meeting, Organisation, Person
 from storage.repositories import agenda as agenda_records
+from storage.repositories import records as record_items
 
 UNCLASSIFIED = "Not linked to an objective"
 
@@ -41,6 +42,8 @@ class Agenda:
     by_objective: list[tuple[str, list[SharedInitiative]]]
     open_items: list[OpenItem]
     still_to_share: list[Organisation]
+    # The topics proposed for the meeting, in the co-leads' order, with who proposed each.
+    proposed: list[tuple[AgendaItem, Person | None]] = field(default_factory=list)
 
     @property
     def overdue_items(self) -> list[OpenItem]:
@@ -74,12 +77,15 @@ def build(session: Session, *, now: datetime, timezone: str, meeting: Meeting | 
         for item, organisation in agenda_records.open_action_items(session)
     ]
     missing = [s.organisation for s in sharing_status(session, cycle=cycle) if s.missing]
+    upcoming = cycle.next_meeting
+    proposed = record_items.agenda_items(session, meeting_ids=[upcoming.id or 0]) if upcoming else []
     return Agenda(
         meeting=cycle.next_meeting,
         cycle_starts_at=cycle.starts_at,
         by_objective=[(label, group) for label, group in groups.items() if group],
         open_items=items,
         still_to_share=missing,
+        proposed=[(item, person) for item, person in proposed if item.status == record_items.PROPOSED],
     )
 
 

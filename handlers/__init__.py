@@ -3,11 +3,11 @@ gathered from the features into one command (``handlers.itwg``)."""
 
 from slack_bolt import App
 
-from handlers import action_items, digest, help, home, initiatives, itwg, meetings, membership
+from handlers import action_items, digest, help, home, initiatives, itwg, meetings, membership, records
 from handlers.itwg import Subcommand
 
 # The order here is the order of `/itwg help`.
-FEATURES_WITH_SUBCOMMANDS = (initiatives, action_items, meetings, digest, membership, help)
+FEATURES_WITH_SUBCOMMANDS = (initiatives, action_items, meetings, records, digest, membership, help)
 
 
 def catalogue() -> list[Subcommand]:
@@ -19,5 +19,6 @@ def register(app: App) -> None:
     initiatives.register(app)
     action_items.register(app)
     meetings.register(app)
+    records.register(app)
     digest.register(app)
     home.register(app)

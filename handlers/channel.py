@@ -21,14 +21,23 @@ logger = logging.getLogger(__name__)
 
 def post_in_cycle_thread(deps: Deps, client: WebClient, *, message: dict[str, Any]) -> bool:
     """Post into the channel's thread for this meeting cycle, starting the thread if it is the first.
+    False when nothing could be posted (no channel configured, or Slack refused)."""
+    return (
+        post_in_thread(client, deps=deps, thread=initiatives.cycle_thread(deps), message=message) is not None
+    )
 
-    Two first shares racing may both start a thread; the one recorded first wins and the other's
-    opening message is deleted, so the cycle keeps one thread. False when nothing could be posted
-    (no channel configured, or Slack refused).
+
+def post_in_thread(
+    client: WebClient, *, deps: Deps, thread: initiatives.CycleThread | None, message: dict[str, Any]
+) -> str | None:
+    """Post into ``thread``, starting it if it is the first post; the posted message's ts, or None when
+    nothing could be posted (no channel configured, or Slack refused).
+
+    Two first posts racing may both start a thread; the one recorded first wins and the other's
+    opening message is deleted, so the cycle keeps one thread.
     """
-    thread = initiatives.cycle_thread(deps)
     if thread is None:
-        return False
+        return None
     try:
         thread_ts = thread.ts
         if thread_ts is None:
@@ -37,11 +46,10 @@ def post_in_cycle_thread(deps: Deps, client: WebClient, *, message: dict[str, An
             thread_ts = initiatives.keep_thread(deps, thread=thread, ts=started)
             if thread_ts != started:
                 client.chat_delete(channel=thread.channel, ts=started)
-        client.chat_postMessage(channel=thread.channel, thread_ts=thread_ts, **message)
+        return client.chat_postMessage(channel=thread.channel, thread_ts=thread_ts, **message)["ts"]
     except SlackApiError as error:
-        logger.warning("could not announce in %s: %s", thread.channel, error.response.get("error"))
-        return False
-    return True
+        logger.warning("could not post in %s: %s", thread.channel, error.response.get("error"))
+        return None
 
 
 def post_invites(deps: Deps, client: WebClient, *, files: list[Attachment], comment: str) -> str | None:

@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 from bot import agenda, meetings
 from bot.errors import UserError
 from bot.rendering import render_message, render_view
+from handlers import records
 from handlers.channel import post_invites
 from handlers.common import Turn, checking_submission, lazy_part
 from handlers.delivery import send_privately
@@ -102,6 +103,9 @@ def next_meeting(request: CommandRequest) -> None:
 
 
 def show_agenda(request: CommandRequest) -> None:
+    if records.takes_agenda_verb(request.args):
+        records.agenda_command(request)
+        return
     current = agenda.current(request.deps)
     request.reply(render_message("agenda.json.j2", agenda=current))
     # Sent to the person's DM, not the channel they typed in (which the bot may not be in, and where
@@ -151,9 +155,9 @@ SUBCOMMANDS = [
     ),
     Subcommand(
         name="agenda",
-        usage="/itwg agenda",
-        example="/itwg agenda",
-        summary="The next meeting's agenda pre-read, also sent to you as a Markdown file.",
+        usage="/itwg agenda [add [#N] TEXT | edit ITEM TEXT | move ITEM PLACE | drop ITEM REASON | carry N]",
+        example="/itwg agenda add Joint statement for 26 June",
+        summary="The next meeting's agenda pre-read, also sent as a file; propose, order or drop items.",
         handler=show_agenda,
     ),
 ]

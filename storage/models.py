@@ -221,3 +221,76 @@ class AnnouncementThread(SQLModel, table=True):
     cycle_key: str = Field(max_length=60)
     channel: str = Field(max_length=40)
     ts: str = Field(max_length=40)
+
+
+# -- the meeting record (agenda, RSVPs, attendance, minutes, decisions) ---------------------------------
+
+
+class AgendaItem(SQLModel, table=True):
+    """A topic proposed for a meeting. ``position`` orders them; a dropped item keeps its reason, and a
+    carried-forward one points at the meeting it moved to, so nothing proposed silently disappears."""
+
+    __tablename__ = "agenda_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_key: str | None = Field(default=None, max_length=300, unique=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    text: str = Field(max_length=500)
+    position: int = Field(default=0)
+    status: str = Field(default="proposed", max_length=20)
+    drop_reason: str | None = Field(default=None, max_length=300)
+    carried_to_meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    proposed_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class MeetingRsvp(SQLModel, table=True):
+    """One person's answer to "are you coming?": the last answer counts."""
+
+    __tablename__ = "meeting_rsvp"
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    coming: bool
+    answered_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class MeetingAttendance(SQLModel, table=True):
+    """How one organisation attended a held meeting, and who came for it."""
+
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    status: str = Field(max_length=20)  # present, excused or absent
+    attendees: str = Field(default="", max_length=500)
+    recorded_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    recorded_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class MeetingMinutes(SQLModel, table=True):
+    """A meeting's minutes: a draft until a co-lead publishes them into the meeting's thread."""
+
+    __tablename__ = "meeting_minutes"
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    summary: str = Field(default="", sa_type=Text)
+    status: str = Field(default="draft", max_length=20)  # draft or published
+    public: bool = Field(default=False)
+    published_at: datetime | None = _timestamp(default=None, nullable=True)
+    published_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    message_ts: str | None = Field(default=None, max_length=40)
+    updated_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    updated_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class Decision(SQLModel, table=True):
+    """Something a meeting decided, in one sentence; ``source_link`` is the message it was taken from."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    request_key: str | None = Field(default=None, max_length=300, unique=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    text: str = Field(max_length=1000)
+    source_link: str | None = Field(default=None, max_length=500)
+    created_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _timestamp(default_factory=utcnow)

@@ -1,0 +1,314 @@
+"""The meeting record through the real App: listing and showing meetings, agenda items, RSVPs,
+attendance, minutes, decisions and publishing, with who may do what."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+from sqlmodel import select
+
+from storage.db import session_scope
+from storage.models import (
+    ActionItem,
+    AgendaItem,
+    AuditEntry,
+    Decision,
+    Meeting,
+    MeetingAttendance,
+    MeetingMinutes,
+    MeetingRsvp,
+    Organisation,
+)
+from tests.harness import CHANNEL, PEOPLE, message_text
+
+MEETING_AT = datetime(2030, 2, 12, 13, 0, tzinfo=UTC)  # 14:00 in Vienna
+
+
+def rows(bot, model) -> list:
+    with session_scope(bot.deps.engine) as session:
+        return list(session.exec(select(model)))
+
+
+def record_state(bot) -> tuple:
+    """Everything the record holds: what a refused request must leave as it was."""
+    models = (AgendaItem, MeetingRsvp, MeetingAttendance, MeetingMinutes, Decision, ActionItem)
+    return tuple(sorted(str(r.model_dump()) for r in rows(bot, m)) for m in models)
+
+
+def org_id(bot, acronym: str) -> int:
+    with session_scope(bot.deps.engine) as session:
+        return session.exec(select(Organisation.id).where(Organisation.acronym == acronym)).one()
+
+
+def last_view(bot) -> dict:
+    view = bot.slack.calls_to("views.update")[-1].params["view"]
+    View(**view).validate_json()
+    return view
+
+
+def valid(message: dict) -> dict:
+    assert len(message["blocks"]) <= 50
+    Block.parse_all(message["blocks"])
+    return message
+
+
+def text_values(**fields: str | None) -> dict:
+    return {block: {"value": {"type": "plain_text_input", "value": v}} for block, v in fields.items()}
+
+
+def select_values(block: str, ids: list[int]) -> dict:
+    return {
+        block: {
+            "value": {"type": "multi_static_select", "selected_options": [{"value": str(i)} for i in ids]}
+        }
+    }
+
+
+@pytest.fixture
+def meeting(bot) -> int:
+    """Meeting #1, scheduled by a co-lead, not yet held."""
+    bot.command("schedule 2030-02-12 14:00", who="UNODC")
+    [scheduled] = rows(bot, Meeting)
+    return scheduled.id
+
+
+def hold(bot, meeting_id: int) -> None:
+    bot.clock.set(MEETING_AT + timedelta(hours=3))
+
+
+def write_minutes(bot, meeting_id: int, *, who: str = "WHO", **fields: str | None):
+    bot.command(f"minutes {meeting_id}", who=who)
+    view = last_view(bot)
+    assert view["callback_id"] == "meeting_minutes"
+    values = text_values(summary=None, decisions=None, actions=None) | text_values(**fields)
+    return bot.submit(view, values, who=who)
+
+
+def test_members_propose_agenda_items_and_rsvp_before_the_meeting(bot, meeting):
+    bot.command("agenda add Joint statement for 26 June", who="ILO")
+    assert "Added item" in bot.last_reply_text()
+    bot.command(f"agenda add #{meeting} Evaluation <!channel> of school programmes", who="UNHCR")
+    bot.command(f"rsvp {meeting} yes", who="ILO")
+    assert "you are coming" in bot.last_reply_text()
+    bot.command(f"rsvp {meeting} no", who="UNICEF")
+    bot.command(f"rsvp {meeting} yes", who="UNICEF")  # a change of mind replaces the answer
+
+    bot.command(f"meeting {meeting}", who="OHCHR")  # the observer reads
+    shown = valid(bot.replies()[-1])
+    text = message_text(shown)
+    assert "Joint statement for 26 June" in text and "<@UILO00001>" in text
+    assert "&lt;!channel&gt;" in text and "<!channel>" not in text
+    assert "*Coming*: 2" in text
+    assert {e["action_id"] for b in shown["blocks"] if b["type"] == "actions" for e in b["elements"]} == {
+        "meeting_rsvp_yes",
+        "meeting_rsvp_no",
+    }
+    bot.click("meeting_rsvp_no", str(meeting), who="UNHCR")
+    assert "not coming" in bot.last_reply_text()
+    assert sorted(r.coming for r in rows(bot, MeetingRsvp)) == [False, True, True]
+
+    bot.command("agenda", who="ILO")
+    assert "Joint statement for 26 June" in bot.last_reply_text()
+
+
+def test_co_leads_order_edit_drop_and_carry_items_forward(bot, meeting):
+    bot.command("schedule 2030-05-12 14:00", who="UNODC")
+    for text in ("First topic", "Second topic", "Third topic"):
+        bot.command(f"agenda add {text}", who="ILO")
+    first, second, third = (i.id for i in sorted(rows(bot, AgendaItem), key=lambda i: i.id))
+    bot.command(f"agenda drop {first} Covered by e-mail", who="ILO")
+    assert "Only the co-leads" in bot.last_reply_text()
+    bot.command(f"agenda move {third} 1", who="WHO")
+    bot.command(f"agenda edit {second} Second topic, revised", who="UNODC")
+    bot.command(f"agenda drop {first} Covered by e-mail", who="WHO")
+    bot.command(f"meeting {meeting}", who="ILO")
+    text = bot.last_reply_text()
+    assert text.index("Third topic") < text.index("Second topic, revised")
+    assert "dropped: Covered by e-mail" in text
+
+    hold(bot, meeting)
+    bot.command(f"meeting {meeting}", who="WHO")
+    [carry] = [
+        e
+        for b in bot.replies()[-1]["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "agenda_carry"
+    ]
+    bot.click("agenda_carry", carry["value"], who="WHO")
+    assert "Carried 2 item(s)" in bot.last_reply_text()
+    bot.command("meeting 2", who="ILO")
+    assert "Third topic" in bot.last_reply_text() and "Covered" not in bot.last_reply_text()
+
+
+def test_attendance_form_is_prefilled_from_rsvps_and_the_observer_is_not_counted(bot, meeting):
+    bot.command(f"rsvp {meeting} yes", who="ILO")
+    bot.command(f"rsvp {meeting} no", who="UNHCR")
+    bot.command(f"attendance {meeting}", who="UNODC")
+    assert "has not been held yet" in bot.last_told_text()
+    hold(bot, meeting)
+    bot.command(f"attendance {meeting}", who="ILO")
+    assert "Only the co-leads" in bot.last_told_text()
+
+    bot.command(f"attendance {meeting}", who="UNODC")
+    view = last_view(bot)
+    blocks = {b.get("block_id"): b for b in view["blocks"]}
+    assert [o["value"] for o in blocks["present"]["element"]["initial_options"]] == [str(org_id(bot, "ILO"))]
+    assert [o["value"] for o in blocks["excused"]["element"]["initial_options"]] == [
+        str(org_id(bot, "UNHCR"))
+    ]
+    assert blocks["attendees"]["element"]["initial_value"] == "ILO: Ike Focal"
+
+    before = record_state(bot)
+    both = select_values("present", [org_id(bot, "ILO")]) | select_values("excused", [org_id(bot, "ILO")])
+    assert (
+        "not both" in bot.refusal(bot.submit(view, both | text_values(attendees=""), who="UNODC"))["excused"]
+    )
+    bad = select_values("present", []) | select_values("excused", []) | text_values(attendees="Nobody here")
+    assert "ORG: names" in bot.refusal(bot.submit(view, bad, who="UNODC"))["attendees"]
+    assert record_state(bot) == before
+
+    present = [org_id(bot, a) for a in ("ILO", "UNODC", "WHO", "OHCHR")]
+    values = (
+        select_values("present", present)
+        | select_values("excused", [org_id(bot, "UNHCR")])
+        | text_values(attendees="ILO: Ike Focal\nWHO: Wen Lead")
+    )
+    bot.submit(view, values, who="UNODC")
+    assert "3 of 16 organisations present" in bot.last_reply_text()
+    statuses = {r.organisation_id: r.status for r in rows(bot, MeetingAttendance)}
+    assert len(statuses) == 17 and statuses[org_id(bot, "UNICEF")] == "absent"
+    bot.command("meetings past", who="OHCHR")
+    assert "3 of 16 organisations present" in bot.last_reply_text()
+    assert "no minutes yet" in bot.last_reply_text()
+
+
+def test_minutes_with_decisions_and_action_items_then_publish_in_the_meetings_thread(bot, meeting):
+    bot.command("share-initiative", who="ILO")  # nothing needs it; the thread exists or not
+    hold(bot, meeting)
+    response = write_minutes(
+        bot,
+        meeting,
+        summary="We discussed the joint statement.",
+        decisions="Issue a joint statement on 26 June\n\nMeet in person in Geneva in October",
+        actions="ILO 2030-03-31 Circulate the draft statement",
+    )
+    assert response.status == 200 and not response.body
+    assert "Saved the draft minutes" in bot.last_reply_text()
+    [minutes] = rows(bot, MeetingMinutes)
+    assert minutes.status == "draft"
+    assert sorted(d.text for d in rows(bot, Decision)) == [
+        "Issue a joint statement on 26 June",
+        "Meet in person in Geneva in October",
+    ]
+    [item] = rows(bot, ActionItem)
+    assert item.meeting_id == meeting and item.title == "Circulate the draft statement"
+
+    bot.command(f"minutes {meeting} publish", who="ILO")
+    assert "Only the co-leads" in bot.last_reply_text()
+    posts_before = len(bot.posts(CHANNEL))
+    bot.command(f"minutes {meeting} publish", who="WHO")  # either co-lead
+    assert "published" in bot.last_reply_text() and "thread" in bot.last_reply_text()
+    posts = bot.posts(CHANNEL)[posts_before:]
+    minutes_post = posts[-1]
+    assert minutes_post.get("thread_ts")
+    assert "Issue a joint statement on 26 June" in message_text(minutes_post)
+    valid(minutes_post)
+    [minutes] = rows(bot, MeetingMinutes)
+    assert minutes.status == "published" and minutes.message_ts
+
+    bot.command(f"meeting {meeting}", who="OHCHR")
+    text = bot.last_reply_text()
+    assert "(published)" in text and "Meet in person in Geneva" in text and "Circulate the draft" in text
+
+    bot.command(f"minutes {meeting} unpublish", who="UNODC")
+    assert rows(bot, MeetingMinutes)[0].status == "draft"
+    assert bot.slack.calls_to("chat.delete")
+    actions = [e.action for e in rows(bot, AuditEntry)]
+    for action in ("minutes.save", "decision.record", "minutes.publish", "minutes.unpublish"):
+        assert action in actions
+
+
+def test_editing_minutes_keeps_decisions_still_listed_and_removes_the_others(bot, meeting):
+    hold(bot, meeting)
+    write_minutes(bot, meeting, decisions="Keep this\nDrop this")
+    write_minutes(bot, meeting, decisions="Keep this\nAdd this")
+    assert sorted(d.text for d in rows(bot, Decision)) == ["Add this", "Keep this"]
+
+
+def test_decision_command_and_message_shortcut(bot, meeting):
+    bot.command(f"decision {meeting} Too early", who="WHO")
+    assert "has not been held yet" in bot.last_reply_text()
+    hold(bot, meeting)
+    bot.command(f"decision {meeting} Adopt the workplan", who="UNICEF")
+    assert "Only the co-leads" in bot.last_reply_text()
+    bot.command(f"decision {meeting}   ", who="WHO")
+    assert "Say what was decided" in bot.last_reply_text()
+    assert rows(bot, Decision) == []
+    bot.command(f"decision #{meeting} Adopt the workplan", who="WHO")
+    assert "Recorded for meeting" in bot.last_reply_text()
+
+    user = PEOPLE["UNODC"]
+    ts = "1894000000.000300"
+    bot.interaction(
+        {
+            "type": "message_action",
+            "callback_id": "record_decision",
+            "trigger_id": f"trigger.{time.time_ns()}",
+            "team": {"id": user.team_id},
+            "user": {"id": user.id, "team_id": user.team_id, "name": user.name},
+            "channel": {"id": CHANNEL, "name": "itwg"},
+            "message_ts": ts,
+            "message": {
+                "type": "message",
+                "user": "UILO00001",
+                "ts": ts,
+                "text": "We agree to R&amp;D pilots",
+            },
+            "response_url": bot.slack.response_url(),
+        }
+    )
+    view = last_view(bot)
+    assert view["callback_id"] == "meeting_decision"
+    values = {"meeting": {"value": {"type": "static_select", "selected_option": {"value": str(meeting)}}}}
+    values |= text_values(decision="We agree to R&D pilots")
+    bot.submit(view, values, who="UNODC")
+    decisions = sorted(rows(bot, Decision), key=lambda d: d.id)
+    assert [d.text for d in decisions] == ["Adopt the workplan", "We agree to R&D pilots"]
+    assert decisions[1].source_link and decisions[0].source_link is None
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "expected"),
+    [
+        ("meeting 99", "ILO", "no meeting #99"),
+        ("meeting next", "ILO", "Give the meeting's number"),
+        ("meetings someday", "ILO", "I can't read"),
+        ("minutes 99", "WHO", "no meeting #99"),
+        ("minutes 1", "WHO", "has not been held yet"),
+        ("minutes 1", "ILO", "Only the co-leads"),
+        ("minutes 1 publish", "WHO", "has not been held yet"),
+        ("decision 99 Something", "WHO", "no meeting #99"),
+        ("rsvp 1 maybe", "ILO", "Answer yes or no"),
+        ("rsvp 99 yes", "ILO", "no meeting #99"),
+        ("agenda add #99 Topic", "ILO", "no meeting #99"),
+        ("agenda add", "ILO", "Say what the item is"),
+        ("agenda drop 42 reason", "WHO", "no agenda item"),
+    ],
+)
+def test_bad_input_gets_a_specific_message_and_stores_nothing(bot, meeting, text, who, expected):
+    before = record_state(bot)
+    bot.command(text, who=who)
+    assert expected in bot.last_told_text()
+    assert record_state(bot) == before
+
+
+def test_rsvp_after_the_start_and_minutes_publish_without_minutes_are_refused(bot, meeting):
+    hold(bot, meeting)
+    bot.command(f"rsvp {meeting} yes", who="ILO")
+    assert "already started" in bot.last_reply_text()
+    bot.command(f"minutes {meeting} publish", who="WHO")
+    assert "no minutes yet" in bot.last_reply_text()
+    assert rows(bot, MeetingRsvp) == [] and rows(bot, MeetingMinutes) == []
