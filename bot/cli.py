@@ -261,6 +261,36 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    """The yearly report as Word or Markdown; Markdown without ``--output`` goes to standard output."""
+    from bot import exports, report, report_files
+    from bot.deps import Deps
+    from storage.db import make_engine
+
+    deps = Deps(settings=settings, engine=make_engine(settings.database_url))
+    try:
+        content = report_files.render(report.report_for(deps, year=args.year), args.format)
+    finally:
+        deps.engine.dispose()
+    if args.output is None and args.format == "md":
+        sys.stdout.write(content.decode("utf-8"))
+        return 0
+    output = args.output or _path(f"itwg-report-{args.year}.{args.format}")
+    try:
+        exports.write_atomically(output, content)
+    except OSError as error:
+        print(f"itwg report: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"Wrote the {args.year} report to {output}.", file=sys.stderr)
+    return 0
+
+
+def _year(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and 2000 <= int(value) <= 2100):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a year such as 2030")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="itwg", description=__doc__.splitlines()[0])
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -308,6 +338,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", type=_path, default=None, metavar="FILE", help="default: stdout")
     export.add_argument("--public", action="store_true", help="shareable initiatives only, no action items")
     export.set_defaults(func=cmd_export)
+
+    report = sub.add_parser("report", help="the yearly report to the Commission, as Word or Markdown")
+    report.add_argument("--year", type=_year, required=True, metavar="YYYY")
+    report.add_argument("--format", default="docx", choices=("docx", "md"))
+    report.add_argument(
+        "--output",
+        type=_path,
+        default=None,
+        metavar="FILE",
+        help="default: itwg-report-YYYY.docx, md to stdout",
+    )
+    report.set_defaults(func=cmd_report)
 
     return parser
 

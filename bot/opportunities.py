@@ -18,6 +18,7 @@ from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
 from storage.db import session_scope
+from storage.repositories import audit
 from storage.repositories import opportunities as repository
 from storage.repositories.opportunities import InitiativeCard, SharedTag
 
@@ -174,6 +175,16 @@ def introduce(deps: Deps, *, actor: Actor, value: str) -> Introduction:
     if not people:
         raise UserError("I don't know who shared these initiatives, so there is nobody to connect you with.")
     ordered = tuple(cards[i] for i in ids if i in cards)
+    with session_scope(deps.engine) as session:
+        # What the yearly report lists as collaboration opportunities connected.
+        audit.record(
+            session,
+            by=actor,
+            action="opportunity.connect",
+            entity="opportunity",
+            entity_id=None,
+            details={"initiatives": list(ids), "at": deps.now().isoformat()},
+        )
     return Introduction(
         slack_user_ids=(*people, actor.slack_user_id),
         initiatives=ordered,

@@ -8,7 +8,7 @@ import logging
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from bot import agenda_items, attendance, minutes, parsing, records
+from bot import agenda_items, attendance, minutes, parsing, records, report, report_files
 from bot.errors import UserError
 from bot.meetings import local_label
 from bot.rendering import render_message, render_view
@@ -145,6 +145,21 @@ def agenda_command(request: CommandRequest) -> None:
     _done(request, change.summary)
 
 
+def report_command(request: CommandRequest) -> None:
+    """The yearly report as a Word file in the co-lead's direct messages (files_upload_v2 only)."""
+    year_report = report.request_report(request.deps, actor=request.actor, args=request.args)
+    content = report_files.render(year_report, "docx")
+    channel = request.client.conversations_open(users=request.user_id)["channel"]["id"]
+    request.client.files_upload_v2(
+        channel=channel,
+        content=content,
+        filename=report_files.filename(year_report, "docx"),
+        title=f"ITWG report {year_report.year} (draft)",
+        initial_comment=f"The draft report on {year_report.year}, to edit and paste into the template.",
+    )
+    _done(request, f"The {year_report.year} report is in your direct messages as a Word file.")
+
+
 def takes_agenda_verb(args: str) -> bool:
     return args.strip().split(" ")[0].lower() in AGENDA_VERBS
 
@@ -193,6 +208,13 @@ SUBCOMMANDS = [
         example="/itwg rsvp 4 yes",
         summary="Say whether you are coming to meeting #N.",
         handler=rsvp_command,
+    ),
+    Subcommand(
+        name="report",
+        usage="/itwg report YYYY",
+        example="/itwg report 2030",
+        summary="Co-leads: the year's draft report to the Commission, as a Word file sent to you.",
+        handler=report_command,
     ),
 ]
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from storage.models import (
     ActionItem,
     AgendaItem,
+    AuditEntry,
     Decision,
     Meeting,
     MeetingAttendance,
@@ -146,4 +147,17 @@ def action_items(session: Session, *, meeting_ids: list[int]) -> list[tuple[Acti
         .where(col(ActionItem.meeting_id).in_(meeting_ids))
         .order_by(col(ActionItem.meeting_id), col(ActionItem.id))
     )
+    return list(session.exec(statement))
+
+
+def all_action_items(session: Session) -> list[tuple[ActionItem, Organisation]]:
+    """Every action item with its owner: the yearly report sorts them into completed, open and overdue."""
+    statement = select(ActionItem, Organisation).join(
+        Organisation, col(ActionItem.owner_organisation_id) == col(Organisation.id)
+    )
+    return list(session.exec(statement.order_by(col(ActionItem.id))))
+
+
+def audit_entries(session: Session, *, action: str) -> list[AuditEntry]:
+    statement = select(AuditEntry).where(AuditEntry.action == action).order_by(col(AuditEntry.id))
     return list(session.exec(statement))
