@@ -32,7 +32,9 @@ SOURCE_LINK_MAX = 500
 PAGE_SIZE = 10
 SNOOZE = timedelta(days=7)
 MEETING_CHOICES_EACH_SIDE = 5
-CREATE_USAGE = "`/itwg action ORG YYYY-MM-DD TITLE`, e.g. `/itwg action ILO 2030-03-31 Circulate the draft`"
+CREATE_USAGE = (
+    "`/itwg action [#N] ORG YYYY-MM-DD TITLE`, e.g. `/itwg action ILO 2030-03-31 Circulate the draft`"
+)
 LIST_SCOPES = ("mine", "overdue", "all")
 
 
@@ -54,6 +56,7 @@ class ItemView:
     closed_at: datetime | None
     source_link: str | None
     may_manage: bool
+    meeting_id: int | None = None
 
     @property
     def is_open(self) -> bool:
@@ -172,6 +175,7 @@ def _view(row: ActionItemRow, *, actor: Actor, today: date) -> ItemView:
         closed_at=item.closed_at,
         source_link=item.source_link,
         may_manage=is_open and actor.may_manage(item.owner_organisation_id),
+        meeting_id=item.meeting_id,
     )
 
 
@@ -237,6 +241,13 @@ def create_form(
 
 def parse_command(text: str) -> Draft:
     """``ORG|@person YYYY-MM-DD TITLE`` → a draft; the parts are checked by ``create``."""
+    meeting_id = None
+    first, _, rest = (text or "").strip().partition(" ")
+    if first.startswith("#"):
+        meeting_id = parsing.record_number(first)
+        if meeting_id is None:
+            raise UserError(f"“{first}” is not a meeting number; `/itwg meetings past` shows them.")
+        text = rest
     parts = (text or "").split(maxsplit=2)
     if len(parts) < 2:
         raise UserError(f"Say who owns it, when it is due and what it is: {CREATE_USAGE}.")
@@ -246,7 +257,8 @@ def parse_command(text: str) -> Draft:
         due_text=parts[1],
         owner_text=None if assignee_user_id else parts[0],
         assignee_user_id=assignee_user_id,
-        default_meeting=True,
+        meeting_id=meeting_id,
+        default_meeting=meeting_id is None,
     )
 
 
@@ -437,7 +449,7 @@ def _owner(session: Session, draft: Draft, problems: dict[str, str]) -> Organisa
 def _meeting_id(session: Session, draft: Draft, now: datetime, problems: dict[str, str]) -> int | None:
     if draft.meeting_id is not None:
         if action_items.get_meeting(session, meeting_id=draft.meeting_id) is None:
-            problems["meeting"] = "That meeting no longer exists; choose another or none."
+            problems["meeting"] = f"There is no meeting #{draft.meeting_id}; choose another or none."
         return draft.meeting_id
     if draft.default_meeting:
         last = meetings.last_held(session, now=now)

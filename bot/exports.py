@@ -12,7 +12,7 @@ import io
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -30,7 +30,7 @@ from bot.rendering import label_filter
 from storage.db import session_scope
 from storage.models import Meeting
 from storage.repositories import exports as repository
-from storage.repositories.exports import ActionItemRecord, InitiativeRecord
+from storage.repositories.exports import ActionItemRecord, InitiativeRecord, MeetingExtras
 
 SLACK_FORMATS = ("csv", "json", "ics")
 LIST_SEPARATOR = "; "
@@ -50,6 +50,13 @@ CSV_COLUMNS = (
     "link",
     "visibility",
     "details",
+    "meeting",
+    "assignee",
+    "closed_by",
+    "closed_at",
+    "attendance",
+    "decisions",
+    "minutes",
 )
 JSON_VERSION = 1
 
@@ -101,6 +108,10 @@ class ExportData:
     initiatives: list[InitiativeRecord]
     action_items: list[ActionItemRecord]
     meetings: list[Meeting]
+    meeting_extras: dict[int, MeetingExtras] = field(default_factory=dict)
+
+    def extras(self, meeting: Meeting) -> MeetingExtras:
+        return self.meeting_extras.get(meeting.id or 0) or MeetingExtras()
 
 
 def collect(deps: Deps, *, public: bool) -> ExportData:
@@ -111,6 +122,7 @@ def collect(deps: Deps, *, public: bool) -> ExportData:
             initiatives=repository.initiatives(session, shareable_only=public),
             action_items=[] if public else repository.action_items(session),
             meetings=[] if public else repository.meetings(session),
+            meeting_extras={} if public else repository.meeting_extras(session),
         )
 
 
@@ -155,6 +167,9 @@ def action_item_json(record: ActionItemRecord) -> dict[str, Any]:
         "outcome": record.outcome,
         "notes": record.notes,
         "source_link": record.source_link,
+        "meeting": record.meeting_id,
+        "assignee": record.assignee,
+        "closed_by": record.closed_by,
     }
 
 
@@ -162,8 +177,10 @@ def meeting_end(meeting: Meeting) -> datetime:
     return meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
 
 
-def meeting_json(meeting: Meeting) -> dict[str, Any]:
+def meeting_json(meeting: Meeting, extras: MeetingExtras | None = None) -> dict[str, Any]:
+    extras = extras or MeetingExtras()
     return {
+        "number": meeting.id,
         "uid": meeting.uid,
         "title": meeting.title,
         "starts_at": _iso(meeting.starts_at),
@@ -172,6 +189,9 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
         "in_person": meeting.in_person,
         "location": meeting.location,
         "status": meeting.status,
+        "attendance": extras.attendance,
+        "decisions": extras.decisions,
+        "minutes": extras.minutes,
     }
 
 
@@ -185,7 +205,7 @@ def to_json(data: ExportData) -> str:
     }
     if not data.public:
         document["action_items"] = [action_item_json(r) for r in data.action_items]
-        document["meetings"] = [meeting_json(m) for m in data.meetings]
+        document["meetings"] = [meeting_json(m, data.extras(m)) for m in data.meetings]
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -232,6 +252,10 @@ def csv_rows(data: ExportData) -> list[dict[str, str]]:
                 "end": _iso(item.due_date),
                 "link": item.source_link,
                 "details": item.outcome or item.notes,
+                "meeting": f"#{item.meeting_id}" if item.meeting_id else None,
+                "assignee": item.assignee,
+                "closed_by": item.closed_by,
+                "closed_at": _iso(item.closed_at),
             }
         )
     for meeting in data.meetings:
@@ -244,6 +268,10 @@ def csv_rows(data: ExportData) -> list[dict[str, str]]:
                 "start": _iso(meeting.starts_at),
                 "end": _iso(meeting_end(meeting)),
                 "details": meeting.location,
+                "meeting": f"#{meeting.id}",
+                "attendance": _joined([f"{o}: {s}" for o, s in data.extras(meeting).attendance.items()]),
+                "decisions": _joined(data.extras(meeting).decisions),
+                "minutes": data.extras(meeting).minutes,
             }
         )
     return [

@@ -90,7 +90,7 @@ def done(request: CommandRequest) -> None:
 SUBCOMMANDS = [
     Subcommand(
         name="action",
-        usage="/itwg action [ORG|@person YYYY-MM-DD TITLE]",
+        usage="/itwg action [[#N] ORG|@person YYYY-MM-DD TITLE]",
         example="/itwg action ILO 2030-03-31 Circulate the draft joint statement",
         summary="Record an action item for an organisation (without arguments, opens a form).",
         handler=create,

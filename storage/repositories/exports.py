@@ -1,12 +1,25 @@
-"""Everything an export contains, read in five queries (no query per initiative)."""
+"""Everything an export contains, read in a fixed number of queries (no query per initiative)."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from sqlalchemy import func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import ActionItem, Initiative, InitiativePartner, InitiativeTag, Meeting, Organisation
+from storage.models import (
+    ActionItem,
+    Decision,
+    Initiative,
+    InitiativePartner,
+    InitiativeTag,
+    Meeting,
+    MeetingAttendance,
+    MeetingMinutes,
+    Organisation,
+    Person,
+)
 
 
 @dataclass
@@ -28,6 +41,18 @@ class ActionItemRecord:
     outcome: str | None
     notes: str
     source_link: str | None
+    meeting_id: int | None = None
+    assignee: str | None = None  # the person's name, else their Slack id
+    closed_by: str | None = None
+
+
+@dataclass(frozen=True)
+class MeetingExtras:
+    """What a meeting's record adds to its export: attendance by organisation, decisions, minutes."""
+
+    attendance: dict[str, str] = field(default_factory=dict)
+    decisions: list[str] = field(default_factory=list)
+    minutes: str = "none"  # none, draft or published
 
 
 def initiatives(session: Session, *, shareable_only: bool) -> list[InitiativeRecord]:
@@ -59,6 +84,7 @@ def initiatives(session: Session, *, shareable_only: bool) -> list[InitiativeRec
 
 
 def action_items(session: Session) -> list[ActionItemRecord]:
+    assignee, closer = aliased(Person), aliased(Person)
     statement = (
         select(
             ActionItem.id,
@@ -70,8 +96,13 @@ def action_items(session: Session) -> list[ActionItemRecord]:
             ActionItem.outcome,
             ActionItem.notes,
             ActionItem.source_link,
+            ActionItem.meeting_id,
+            func.coalesce(func.nullif(assignee.display_name, ""), assignee.slack_user_id),
+            func.coalesce(func.nullif(closer.display_name, ""), closer.slack_user_id),
         )
         .join(Organisation, col(Organisation.id) == ActionItem.owner_organisation_id)
+        .join(assignee, col(ActionItem.assignee_person_id) == assignee.id, isouter=True)
+        .join(closer, col(ActionItem.closed_by_person_id) == closer.id, isouter=True)
         .order_by(col(ActionItem.due_date), col(ActionItem.id))
     )
     return [ActionItemRecord(*row) for row in session.exec(statement)]
@@ -79,3 +110,25 @@ def action_items(session: Session) -> list[ActionItemRecord]:
 
 def meetings(session: Session) -> list[Meeting]:
     return list(session.exec(select(Meeting).order_by(col(Meeting.starts_at), col(Meeting.id))))
+
+
+def meeting_extras(session: Session) -> dict[int, MeetingExtras]:
+    """Every meeting's attendance, decisions and minutes status, in three queries."""
+    extras: dict[int, MeetingExtras] = defaultdict(MeetingExtras)
+    attendance = (
+        select(MeetingAttendance.meeting_id, Organisation.acronym, MeetingAttendance.status)
+        .join(Organisation, col(Organisation.id) == MeetingAttendance.organisation_id)
+        .order_by(col(Organisation.acronym_key))
+    )
+    for meeting_id, acronym, status in session.exec(attendance):
+        extras[meeting_id].attendance[acronym] = status
+    for meeting_id, text in session.exec(
+        select(Decision.meeting_id, Decision.text).order_by(col(Decision.id))
+    ):
+        extras[meeting_id].decisions.append(text)
+    minutes = dict(session.exec(select(MeetingMinutes.meeting_id, MeetingMinutes.status)).all())
+    for meeting_id, status in minutes.items():
+        extras[meeting_id] = MeetingExtras(
+            extras[meeting_id].attendance, extras[meeting_id].decisions, status
+        )
+    return dict(extras)

@@ -1,9 +1,12 @@
 """The meeting record through the real App: listing and showing meetings, agenda items, RSVPs,
 attendance, minutes, decisions and publishing, with who may do what."""
 
+import io
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
+import docx
 import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
@@ -312,3 +315,39 @@ def test_rsvp_after_the_start_and_minutes_publish_without_minutes_are_refused(bo
     bot.command(f"minutes {meeting} publish", who="WHO")
     assert "no minutes yet" in bot.last_reply_text()
     assert rows(bot, MeetingRsvp) == [] and rows(bot, MeetingMinutes) == []
+
+
+def test_exports_carry_the_record_and_co_leads_get_the_report_privately(bot, meeting):
+    hold(bot, meeting)
+    bot.command(f"action #{meeting} ILO 2030-03-31 Circulate the draft statement", who="WHO")
+    [item] = rows(bot, ActionItem)
+    assert item.meeting_id == meeting
+    bot.command("actions", who="ILO")
+    assert f"meeting #{meeting}" in bot.last_reply_text()
+    bot.command("action #99 ILO 2030-03-31 Nothing", who="WHO")
+    assert "no meeting #99" in bot.last_reply_text()
+    write_minutes(bot, meeting, decisions="Adopt the workplan")
+    bot.command(f"done {item.id} Circulated", who="ILO")
+
+    bot.command("export json", who="ILO")
+    [upload] = [u for u in bot.slack.uploads.values() if (u.get("filename") or "").endswith(".json")]
+    document = json.loads(upload["content"])
+    [exported] = document["meetings"]
+    assert (exported["number"], exported["decisions"], exported["minutes"]) == (
+        meeting,
+        ["Adopt the workplan"],
+        "draft",
+    )
+    [action] = document["action_items"]
+    assert (action["meeting"], action["closed_by"]) == (meeting, "Ike Focal")
+
+    bot.command("report 2030", who="ILO")
+    assert "prepared by the co-leads" in bot.last_reply_text()
+    bot.command("report 20x0", who="WHO")
+    assert "four digits" in bot.last_reply_text()
+    bot.command("report 2030", who="WHO")
+    assert "in your direct messages" in bot.last_reply_text()
+    [report] = [u for u in bot.slack.uploads.values() if (u.get("filename") or "") == "itwg-report-2030.docx"]
+    assert not bot.slack.calls_to("files.upload")
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(report["content"])).paragraphs]
+    assert "Adopt the workplan (meeting #1, 12 February 2030)" in paragraphs
