@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlmodel import select
 
+from bot.tick import tick
 from storage.db import session_scope
 from storage.models import (
     ActionItem,
@@ -351,3 +352,30 @@ def test_exports_carry_the_record_and_co_leads_get_the_report_privately(bot, mee
     assert not bot.slack.calls_to("files.upload")
     paragraphs = [p.text for p in docx.Document(io.BytesIO(report["content"])).paragraphs]
     assert "Adopt the workplan (meeting #1, 12 February 2030)" in paragraphs
+
+
+def test_home_tab_shows_the_next_meeting_and_the_last_ones_published_minutes(bot, meeting):
+    bot.command("schedule 2030-05-12 14:00", who="UNODC")
+    hold(bot, meeting)
+    write_minutes(bot, meeting, summary="We agreed on a joint statement.")
+
+    def home() -> str:
+        bot.event({"type": "app_home_opened", "user": PEOPLE["UNHCR"].id, "tab": "home"})
+        view = bot.slack.calls_to("views.publish")[-1].params["view"]
+        View(**view).validate_json()
+        return message_text(view)
+
+    assert "Next meeting #2" in home() and "minutes in draft" in home()
+    bot.command(f"minutes {meeting} publish", who="UNODC")
+    shown = home()
+    assert f"Last meeting #{meeting}" in shown and "We agreed on a joint statement." in shown
+
+
+def test_the_reminder_carries_rsvp_buttons_that_record_the_answer(bot, meeting, client):
+    tick(bot.deps, client, now=MEETING_AT - timedelta(days=1) + timedelta(minutes=1))
+    [reminder] = [p for p in bot.posts(CHANNEL) if "in 1 day" in p["text"]]
+    valid(reminder)
+    [buttons] = [b for b in reminder["blocks"] if b["type"] == "actions"]
+    assert [e["action_id"] for e in buttons["elements"]] == ["meeting_rsvp_yes", "meeting_rsvp_no"]
+    bot.click("meeting_rsvp_yes", buttons["elements"][0]["value"], who="UNICEF")
+    assert [r.coming for r in rows(bot, MeetingRsvp)] == [True]
