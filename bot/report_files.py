@@ -6,13 +6,15 @@ import io
 from dataclasses import dataclass, field
 
 from docx import Document
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from bot import vocabulary
 from bot.exports import escape_markdown
 from bot.report import GROUP_NAME, YearReport
 
 FORMATS = ("docx", "md")
+TABLE_WIDTH_CM = 16.0
+WIDEST_COLUMN = 45  # characters: beyond this a column wraps rather than squeezing the others
 ATTENDANCE_MARKS = {"present": "P", "excused": "E", "absent": "A"}
 
 
@@ -194,6 +196,15 @@ def to_markdown(parts: list[Part]) -> str:
     return "\n".join(lines)
 
 
+def _column_widths(table: Table) -> list[Cm]:
+    """Share the page's width by how much each column holds, so long lists of names get room."""
+    weights = [
+        min(max([len(table.header[n]), *(len(row[n]) for row in table.rows)]), WIDEST_COLUMN) + 7
+        for n in range(len(table.header))
+    ]
+    return [Cm(TABLE_WIDTH_CM * w / sum(weights)) for w in weights]
+
+
 def to_docx(parts: list[Part], *, title: str) -> bytes:
     document = Document()
     document.core_properties.title = title
@@ -210,6 +221,7 @@ def to_docx(parts: list[Part], *, title: str) -> bytes:
         else:
             table = document.add_table(rows=1, cols=len(part.header))
             table.style = "Table Grid"
+            table.autofit = False
             for cell, text in zip(table.rows[0].cells, part.header, strict=True):
                 cell.text = ""
                 run = cell.paragraphs[0].add_run(text)
@@ -217,8 +229,12 @@ def to_docx(parts: list[Part], *, title: str) -> bytes:
             for row in part.rows:
                 for cell, text in zip(table.add_row().cells, row, strict=True):
                     cell.text = text
+            widths = _column_widths(part)
+            for column, width in zip(table.columns, widths, strict=True):
+                column.width = width
             for row in table.rows:
-                for cell in row.cells:
+                for cell, width in zip(row.cells, widths, strict=True):
+                    cell.width = width
                     for paragraph in cell.paragraphs:
                         for run in paragraph.runs:
                             run.font.size = Pt(9)
