@@ -16,7 +16,7 @@ from bot import vocabulary
 from bot.deps import Deps
 from bot.registry.query import BadQuery, Query, parse
 from storage.db import session_scope
-from storage.models import Meeting, Organisation
+from storage.models import Meeting, MeetingMinutes, Organisation
 from storage.repositories import registry
 from storage.repositories.registry import Entry, Filters, Fingerprint, Overview
 
@@ -135,6 +135,12 @@ def initiative(deps: Deps, initiative_id: int) -> tuple[Entry, dict[int, Organis
     with session_scope(deps.engine) as session:
         entry = registry.get(session, initiative_id=initiative_id)
         return (entry, registry.organisations(session)) if entry else None
+
+
+def public_minutes(deps: Deps, meeting_id: int) -> tuple[Meeting, MeetingMinutes, list[str]] | None:
+    """Minutes a co-lead published and marked public; None for any other meeting."""
+    with session_scope(deps.engine) as session:
+        return registry.public_minutes(session, meeting_id=meeting_id)
 
 
 def upcoming_meetings(deps: Deps) -> list[Meeting]:

@@ -143,6 +143,15 @@ def create_blueprint(deps: Deps) -> Blueprint:
         # No Last-Modified: the list also changes when a meeting ends, which no row records.
         return _cacheable_by_body(Response(html, mimetype="text/html"), None)
 
+    @registry.get("/registry/meetings/<int:meeting_id>")
+    def minutes_page(meeting_id: int):
+        found = service.public_minutes(deps, meeting_id) if meeting_id <= LARGEST_ID else None
+        if found is None:
+            abort(404)
+        meeting, minutes, decisions = found
+        html = render("minutes.html", meeting=meeting, minutes=minutes, decisions=decisions, release=RELEASE)
+        return _cacheable_by_body(Response(html, mimetype="text/html"), minutes.published_at)
+
     @registry.errorhandler(BadQuery)
     def bad_query(error: BadQuery):
         return _error_response(400, "That query cannot be answered", str(error))

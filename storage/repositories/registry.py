@@ -18,7 +18,15 @@ from typing import Any
 from sqlalchemy import Select, func, or_
 from sqlmodel import Session, select
 
-from storage.models import Initiative, InitiativePartner, InitiativeTag, Meeting, Organisation
+from storage.models import (
+    Decision,
+    Initiative,
+    InitiativePartner,
+    InitiativeTag,
+    Meeting,
+    MeetingMinutes,
+    Organisation,
+)
 
 SHAREABLE = "shareable"
 TAG_KINDS = ("objective", "continuum", "population", "region", "country")
@@ -247,3 +255,18 @@ def upcoming_meetings(session: Session, *, now: datetime, limit: int = 50) -> li
         m for m in session.exec(statement) if m.starts_at + timedelta(minutes=m.duration_minutes) > now
     )
     return list(islice(meetings, limit))
+
+
+def public_minutes(session: Session, *, meeting_id: int) -> tuple[Meeting, MeetingMinutes, list[str]] | None:
+    """A meeting's minutes and decisions, only when published and marked public: the one query the
+    public minutes page is built on (no attendance, no action items, no location)."""
+    statement = (
+        select(Meeting, MeetingMinutes)
+        .join(MeetingMinutes, MeetingMinutes.meeting_id == Meeting.id)
+        .where(Meeting.id == meeting_id, MeetingMinutes.status == "published", MeetingMinutes.public)
+    )
+    found = session.exec(statement).first()
+    if found is None:
+        return None
+    decisions = select(Decision.text).where(Decision.meeting_id == meeting_id).order_by(Decision.id)
+    return found[0], found[1], list(session.exec(decisions))

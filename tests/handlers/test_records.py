@@ -309,13 +309,17 @@ def test_bad_input_gets_a_specific_message_and_stores_nothing(bot, meeting, text
     assert record_state(bot) == before
 
 
-def test_rsvp_after_the_start_and_minutes_publish_without_minutes_are_refused(bot, meeting):
+def test_rsvp_after_the_start_and_publishing_without_minutes_or_the_registry_are_refused(bot, meeting):
     hold(bot, meeting)
     bot.command(f"rsvp {meeting} yes", who="ILO")
     assert "already started" in bot.last_reply_text()
     bot.command(f"minutes {meeting} publish", who="WHO")
     assert "no minutes yet" in bot.last_reply_text()
-    assert rows(bot, MeetingRsvp) == [] and rows(bot, MeetingMinutes) == []
+    write_minutes(bot, meeting, summary="Draft")
+    bot.command(f"minutes {meeting} publish public", who="WHO")
+    assert "registry is off" in bot.last_reply_text()
+    assert rows(bot, MeetingMinutes)[0].status == "draft"
+    assert rows(bot, MeetingRsvp) == []
 
 
 def test_exports_carry_the_record_and_co_leads_get_the_report_privately(bot, meeting):
