@@ -7,6 +7,9 @@ counted as an absence (``bot.records.counted``).
 """
 
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
 
 from bot import identity
 from bot.actor import Actor
@@ -116,53 +119,73 @@ def _attendees_by_organisation(text: str, by_acronym: dict[str, Organisation]) -
     return people
 
 
-def record_attendance(
-    deps: Deps,
-    *,
-    actor: Actor,
-    meeting_id: int,
-    present_ids: list[int],
-    excused_ids: list[int],
-    attendees: str,
-    check_only: bool = False,
-) -> MeetingRecord | None:
+@dataclass(frozen=True)
+class AttendanceAnswer:
+    """The attendance form as submitted: organisation ids present and excused, and who came."""
+
+    meeting_id: int
+    present_ids: list[int]
+    excused_ids: list[int]
+    attendees: str
+
+
+def _checked(
+    session: Session, answer: AttendanceAnswer, *, now: datetime
+) -> tuple[Meeting, list[Organisation], dict[int, str]]:
+    """The held meeting, every organisation and who came for each; FieldErrors by the form's blocks."""
+    meeting = held_meeting(session, answer.meeting_id, now=now, what="attendance")
+    everyone = organisations.list_all(session)
+    both = set(answer.present_ids) & set(answer.excused_ids)
+    if both:
+        names = ", ".join(o.acronym for o in everyone if o.id in both)
+        raise FieldErrors({"excused": f"{names}: present or excused, not both."})
+    if not set(answer.present_ids) | set(answer.excused_ids) <= {o.id for o in everyone}:
+        raise FieldErrors({"present": "Choose organisations from the list."})
+    people = _attendees_by_organisation(answer.attendees, {o.acronym_key: o for o in everyone})
+    return meeting, everyone, people
+
+
+def check_attendance(deps: Deps, *, actor: Actor, answer: AttendanceAnswer) -> None:
+    """Refuse, with reads only, what ``record_attendance`` would: while the form is still open."""
+    require_co_lead(actor, "record attendance")
+    with read_scope(deps.engine) as session:
+        _checked(session, answer, now=deps.now())
+
+
+def record_attendance(deps: Deps, *, actor: Actor, answer: AttendanceAnswer) -> MeetingRecord:
     """Replace the meeting's attendance: every organisation present, excused or (otherwise) absent."""
     require_co_lead(actor, "record attendance")
-    both = set(present_ids) & set(excused_ids)
     now = deps.now()
     with session_scope(deps.engine) as session:
-        meeting = held_meeting(session, meeting_id, now=now, what="attendance")
-        everyone = organisations.list_all(session)
-        if both:
-            names = ", ".join(o.acronym for o in everyone if o.id in both)
-            raise FieldErrors({"excused": f"{names}: present or excused, not both."})
-        known = {o.id for o in everyone}
-        if not set(present_ids) | set(excused_ids) <= known:
-            raise FieldErrors({"present": "Choose organisations from the list."})
-        by_acronym = {o.acronym_key: o for o in everyone}
-        people = _attendees_by_organisation(attendees, by_acronym)
-        if check_only:
-            return None
+        meeting, everyone, people = _checked(session, answer, now=now)
+
+        def status(organisation_id: int | None) -> str:
+            if organisation_id in answer.present_ids:
+                return "present"
+            return "excused" if organisation_id in answer.excused_ids else "absent"
+
         rows = [
             MeetingAttendance(
-                meeting_id=meeting_id,
+                meeting_id=answer.meeting_id,
                 organisation_id=o.id or 0,
-                status="present" if o.id in present_ids else "excused" if o.id in excused_ids else "absent",
+                status=status(o.id),
                 attendees=people.get(o.id or 0, ""),
                 recorded_by_person_id=actor.person_id,
                 recorded_at=now,
             )
             for o in everyone
         ]
-        before = {o.acronym: r.status for r, o in repository.attendance(session, meeting_ids=[meeting_id])}
-        repository.replace_attendance(session, meeting_id=meeting_id, rows=rows)
+        before = {
+            o.acronym: r.status for r, o in repository.attendance(session, meeting_ids=[answer.meeting_id])
+        }
+        repository.replace_attendance(session, meeting_id=answer.meeting_id, rows=rows)
         by_id = {o.id: o.acronym for o in everyone}
         audit.record(
             session,
             by=actor,
             action="meeting.attendance",
             entity="meeting",
-            entity_id=meeting_id,
+            entity_id=answer.meeting_id,
             details={"before": before, "after": {by_id[r.organisation_id]: r.status for r in rows}},
         )
         return record_of(session, meeting, now=now)

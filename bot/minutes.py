@@ -22,7 +22,7 @@ from storage.repositories import audit
 from storage.repositories import initiatives as initiative_records
 from storage.repositories import records as repository
 
-SUMMARY_MAX = 10_000
+SUMMARY_MAX = 3000  # what a Slack text input holds
 DECISION_MAX = 1000
 DECISIONS_MAX = 30
 ACTIONS_MAX = 20

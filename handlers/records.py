@@ -308,42 +308,29 @@ def save_minutes(turn: Turn) -> None:
     )
 
 
-def _attendance_choice(turn: Turn) -> tuple[list[int], list[int], str]:
+def _attendance_answer(turn: Turn) -> attendance.AttendanceAnswer:
     values = turn.values
 
     def ids(block: str) -> list[int]:
         return [n for n in (parsing.whole_number(v) for v in values.get(block) or []) if n is not None]
 
-    return ids("present"), ids("excused"), values.get("attendees") or ""
+    return attendance.AttendanceAnswer(
+        meeting_id=_form_meeting(turn),
+        present_ids=ids("present"),
+        excused_ids=ids("excused"),
+        attendees=values.get("attendees") or "",
+    )
 
 
 def check_attendance(turn: Turn) -> None:
     actor = turn.known_actor()
     if actor is not None:
-        present, excused, attendees = _attendance_choice(turn)
-        attendance.record_attendance(
-            turn.deps,
-            actor=actor,
-            meeting_id=_form_meeting(turn),
-            present_ids=present,
-            excused_ids=excused,
-            attendees=attendees,
-            check_only=True,
-        )
+        attendance.check_attendance(turn.deps, actor=actor, answer=_attendance_answer(turn))
 
 
 @lazy_part
 def save_attendance(turn: Turn) -> None:
-    present, excused, attendees = _attendance_choice(turn)
-    record = attendance.record_attendance(
-        turn.deps,
-        actor=turn.actor,
-        meeting_id=_form_meeting(turn),
-        present_ids=present,
-        excused_ids=excused,
-        attendees=attendees,
-    )
-    assert record is not None
+    record = attendance.record_attendance(turn.deps, actor=turn.actor, answer=_attendance_answer(turn))
     count = record.count
     _done(
         turn,
