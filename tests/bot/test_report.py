@@ -12,6 +12,7 @@ from bot.cli import main
 from storage.db import session_scope
 from storage.models import Decision, MeetingAttendance
 from storage.repositories import organisations
+from tests import digest_fixtures as fx
 from tests.digest_fixtures import NOW, known_fixture
 
 
@@ -88,3 +89,21 @@ def test_the_command_line_writes_the_file(settings, engine, tmp_path, monkeypatc
     assert any(p.text == "2. Initiatives shared" for p in document.paragraphs)
     assert main(["report", "--year", "2030", "--format", "md"]) == 0
     assert "# The work of the" in capsys.readouterr().out
+
+
+def test_opportunities_connected_with_connect_us_are_in_the_report(deps, engine, bot):
+    with session_scope(engine) as session:
+        common = {"objectives": ("advocacy",), "populations": ("youth",), "countries": ("KE",)}
+        fx.initiative(session, "ILO", "Youth clubs", shared_by="ILO", created=fx.at(2030, 1, 5), **common)
+        fx.initiative(
+            session, "UNICEF", "Family skills", shared_by="UNICEF", created=fx.at(2030, 1, 6), **common
+        )
+        fx.person(session, "UNHCR")
+    bot.command("opportunities", who="UNHCR")
+    value = next(
+        e["value"] for b in bot.replies()[-1]["blocks"] if b["type"] == "actions" for e in b["elements"]
+    )
+    bot.click("opportunity_connect", value, who="UNHCR")
+    [connection] = report.report_for(deps, year=2030).connections
+    assert sorted(connection.initiatives) == ["Family skills (UNICEF)", "Youth clubs (ILO)"]
+    assert "Youth clubs (ILO)" in report_files.render(report.report_for(deps, year=2030), "md").decode()
