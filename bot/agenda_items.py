@@ -6,6 +6,8 @@ Items are numbered across meetings (``item 12``), so a number always names one i
 
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from bot import identity, parsing
 from bot.actor import Actor
 from bot.deps import Deps
@@ -87,7 +89,7 @@ def add(deps: Deps, *, actor: Actor, args: str, request_key: str | None = None) 
         )
 
 
-def _managed_item(session, deps: Deps, text: str) -> AgendaItem:
+def _managed_item(session: Session, text: str) -> AgendaItem:
     number = parsing.record_number(text)
     item = repository.agenda_item(session, item_id=number) if number is not None else None
     if item is None:
@@ -97,7 +99,7 @@ def _managed_item(session, deps: Deps, text: str) -> AgendaItem:
     return item
 
 
-def _audit(session, actor: Actor, item: AgendaItem, action: str, details: dict) -> None:
+def _audit(session: Session, actor: Actor, item: AgendaItem, action: str, details: dict) -> None:
     audit.record(
         session,
         by=actor,
@@ -115,7 +117,7 @@ def manage(deps: Deps, *, actor: Actor, verb: str, args: str) -> AgendaChange:
         return carry_forward(deps, actor=actor, meeting_text=args)
     first, _, rest = args.strip().partition(" ")
     with session_scope(deps.engine) as session:
-        item = _managed_item(session, deps, first)
+        item = _managed_item(session, first)
         meeting = get_meeting(session, item.meeting_id)
         if verb == "edit":
             text = _text(rest, limit=TEXT_MAX, what="the item's new text")
@@ -136,7 +138,7 @@ def manage(deps: Deps, *, actor: Actor, verb: str, args: str) -> AgendaChange:
         return AgendaChange(summary=summary, meeting=meeting)
 
 
-def _move(session, actor: Actor, item: AgendaItem, position: int) -> str:
+def _move(session: Session, actor: Actor, item: AgendaItem, position: int) -> str:
     """Put the item at ``position`` among the meeting's proposed items, renumbering the others."""
     rows = [i for i, _ in repository.agenda_items(session, meeting_ids=[item.meeting_id])]
     ordered = [i for i in rows if i.status == repository.PROPOSED and i.id != item.id]

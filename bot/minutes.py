@@ -9,6 +9,9 @@ line of the form is wrong.
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
 
 from bot import action_items
 from bot.actor import Actor
@@ -161,7 +164,7 @@ def save_minutes(
     return show(deps, meeting_id=draft.meeting_id)
 
 
-def _audit_decision(session, actor: Actor, decision: Decision, action: str) -> None:
+def _audit_decision(session: Session, actor: Actor, decision: Decision, action: str) -> None:
     audit.record(
         session,
         by=actor,
@@ -177,7 +180,14 @@ def _audit_decision(session, actor: Actor, decision: Decision, action: str) -> N
 
 
 def _add_decision(
-    session, *, actor: Actor, meeting_id: int, text: str, request_key: str | None, now, source_link=None
+    session: Session,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    text: str,
+    request_key: str | None,
+    now: datetime,
+    source_link: str | None = None,
 ) -> Decision:
     earlier = repository.decision_by_request_key(session, request_key=request_key) if request_key else None
     if earlier is not None:
