@@ -388,3 +388,14 @@ def test_the_reminder_carries_rsvp_buttons_that_record_the_answer(bot, meeting, 
     assert [e["action_id"] for e in buttons["elements"]] == ["meeting_rsvp_yes", "meeting_rsvp_no"]
     bot.click("meeting_rsvp_yes", buttons["elements"][0]["value"], who="UNICEF")
     assert [r.coming for r in rows(bot, MeetingRsvp)] == [True]
+
+
+def test_text_typed_in_the_record_never_pings_anyone(bot, meeting):
+    hold(bot, meeting)
+    write_minutes(bot, meeting, summary="Hello <!channel> & all", decisions="Tell <!here> about <@U123>")
+    bot.command(f"minutes {meeting} publish", who="WHO")
+    bot.command(f"meeting {meeting}", who="ILO")
+    for message in (bot.posts(CHANNEL)[-1], bot.replies()[-1]):
+        shown = message_text(valid(message))
+        assert "&lt;!channel&gt; &amp; all" in shown and "&lt;!here&gt;" in shown
+        assert "<!channel>" not in shown and "<!here>" not in shown and "<@U123>" not in shown
