@@ -67,7 +67,7 @@ class MinutesDraft:
 class CheckedMinutes:
     summary: str
     decisions: list[str]
-    actions: list[action_items.CheckedDraft]
+    actions: list[action_items.Draft]
 
 
 def _lines(text: str) -> list[str]:
@@ -92,7 +92,7 @@ def check_minutes(deps: Deps, *, actor: Actor, draft: MinutesDraft) -> CheckedMi
             decisions.append(decision_text(line))
         except UserError as error:
             problems.setdefault("decisions", f"Line {number}: {error}")
-    actions: list[action_items.CheckedDraft] = []
+    actions: list[action_items.Draft] = []
     action_lines = _lines(draft.actions)
     if len(action_lines) > ACTIONS_MAX:
         problems["actions"] = f"Record at most {ACTIONS_MAX} action items at a time."
@@ -102,7 +102,11 @@ def check_minutes(deps: Deps, *, actor: Actor, draft: MinutesDraft) -> CheckedMi
             if parsed.assignee_user_id:
                 raise UserError("name the owner organisation's acronym (a form cannot mention people)")
             item = dataclasses.replace(parsed, meeting_id=draft.meeting_id, default_meeting=False)
-            actions.append(action_items.check(deps, actor=actor, draft=item))
+            action_items.check_draft(deps, actor=actor, draft=item)
+            actions.append(item)
+        except FieldErrors as error:
+            first = next(iter(error.errors.values()))
+            problems.setdefault("actions", f"Line {number} (`ORG YYYY-MM-DD TITLE`): {first}")
         except UserError as error:
             problems.setdefault("actions", f"Line {number} (`ORG YYYY-MM-DD TITLE`): {error}")
     if problems:
@@ -125,6 +129,7 @@ def save_minutes(
     with their source), and create the action items, linked to the meeting. Published minutes stay
     published; publishing again posts the new text."""
     checked = check_minutes(deps, actor=actor, draft=draft)
+    actions = [action_items.check(deps, actor=actor, draft=item) for item in checked.actions]
     now = deps.now()
     with session_scope(deps.engine) as session:
         meeting = held_meeting(session, draft.meeting_id, now=now, what="minutes")
@@ -158,7 +163,7 @@ def save_minutes(
             _add_decision(
                 session, actor=actor, meeting_id=meeting.id or 0, text=text, request_key=key, now=now
             )
-    for number, item in enumerate(checked.actions):
+    for number, item in enumerate(actions):
         key = f"{request_key}#a{number}" if request_key else None
         action_items.create(deps, actor=actor, checked=item, assignee=None, request_key=key)
     return show(deps, meeting_id=draft.meeting_id)

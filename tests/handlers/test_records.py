@@ -399,3 +399,19 @@ def test_text_typed_in_the_record_never_pings_anyone(bot, meeting):
         shown = message_text(valid(message))
         assert "&lt;!channel&gt; &amp; all" in shown and "&lt;!here&gt;" in shown
         assert "<!channel>" not in shown and "<!here>" not in shown and "<@U123>" not in shown
+
+
+def test_a_wrong_line_in_the_minutes_form_is_shown_beside_it_and_nothing_is_stored(bot, meeting):
+    hold(bot, meeting)
+    before = record_state(bot)
+    response = write_minutes(
+        bot,
+        meeting,
+        summary="Fine",
+        decisions="Adopt it",
+        actions="ILO 2030-03-31 Fine\nNOPE 2030-03-31 Bad owner",
+    )
+    assert bot.refusal(response)["actions"].startswith("Line 2")
+    response = write_minutes(bot, meeting, actions="ILO 2029-03-31 In the past")
+    assert "in the past" in bot.refusal(response)["actions"]
+    assert record_state(bot) == before
