@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 from sqlmodel import select
 
+from bot import exports
 from bot.tick import tick
 from storage.db import session_scope
 from storage.models import (
@@ -350,6 +351,13 @@ def test_exports_carry_the_record_and_co_leads_get_the_report_privately(bot, mee
     )
     [action] = document["action_items"]
     assert (action["meeting"], action["closed_by"]) == (meeting, "Ike Focal")
+    data = exports.collect(bot.deps, public=False)
+    csv_rows = {row["record"]: row for row in exports.csv_rows(data)}
+    assert (
+        csv_rows["meeting"]["decisions"] == "Adopt the workplan" and csv_rows["meeting"]["minutes"] == "draft"
+    )
+    assert csv_rows["action item"]["meeting"] == f"#{meeting}" and csv_rows["action item"]["closed_by"]
+    assert "  - Decision: Adopt the workplan" in exports.to_markdown(data)
 
     bot.command("report 2030", who="ILO")
     assert "prepared by the co-leads" in bot.last_reply_text()
