@@ -55,18 +55,17 @@ def create_web(app: App, deps: Deps | None = None) -> Flask:
         expected = deps.settings.secret("itwg_calendar_secret")
         if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
             abort(404)
-        listed, emails = meetings.feed_meetings(deps, public=False)
-        feed = invites.build_feed(
-            listed, public=False, organizer_email=deps.settings.itwg_organizer_email, attendee_emails=emails
-        )
-        return _calendar_response(feed)
+        listed = meetings.feed_meetings(deps)
+        organizer = deps.settings.itwg_organizer_email
+        return _calendar_response(invites.build_feed(listed, public=False, organizer_email=organizer))
 
     @web.get("/registry/meetings.ics")
     def public_meetings_feed():
         if not deps.settings.itwg_public_registry:
             abort(404)
-        listed, _ = meetings.feed_meetings(deps, public=True)
-        return _calendar_response(invites.build_feed(listed, public=True))
+        listed = meetings.feed_meetings(deps)
+        organizer = deps.settings.itwg_organizer_email
+        return _calendar_response(invites.build_feed(listed, public=True, organizer_email=organizer))
 
     return web
 
