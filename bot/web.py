@@ -10,8 +10,8 @@ from flask import Flask, Response, abort, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 
-from bot import invites, meetings
-from bot.app import work_queue_of
+from bot import invites, meetings, share_page
+from bot.app import cycle_thread_poster, work_queue_of
 from bot.deps import Deps
 from storage.db import database_answers
 
@@ -47,6 +47,8 @@ def create_web(app: App, deps: Deps | None = None) -> Flask:
         from bot.registry import create_blueprint
 
         web.register_blueprint(create_blueprint(deps))
+
+    web.register_blueprint(share_page.create_blueprint(deps, announce=cycle_thread_poster(app, deps)))
 
     @web.get("/calendar/<secret>.ics")
     def calendar_feed(secret: str):
