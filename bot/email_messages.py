@@ -5,6 +5,7 @@ Every e-mail carries the address's own unsubscribe link (``bot.links``).
 """
 
 import hashlib
+from datetime import date
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -118,3 +119,33 @@ def reminder(
         location=meeting.location,
     )
     return _mail(settings, to=to, subject=f"ITWG meeting in {when}: {local}", text=text)
+
+
+def digest(settings: Settings, *, to: str, day: date, text: str) -> OutgoingMail:
+    """The co-leads' digest, its Markdown as the text (readable as is in any mail client)."""
+    return _mail(settings, to=to, subject=f"ITWG status digest, {day:%d %b %Y}", text=text)
+
+
+def followup(
+    settings: Settings,
+    *,
+    to: str,
+    name: str,
+    overdue: bool,
+    item_id: int,
+    title: str,
+    due: date,
+    acronym: str,
+) -> OutgoingMail:
+    text = render_text(
+        "followup.txt.j2",
+        name=name,
+        overdue=overdue,
+        item_id=item_id,
+        title=title,
+        due=f"{due:%d %b %Y}",
+        organisation=acronym,
+        organizer=settings.itwg_organizer_email,
+    )
+    subject = f"ITWG action item #{item_id} {'is overdue' if overdue else 'is due soon'}: {title}"
+    return _mail(settings, to=to, subject=subject, text=text)

@@ -1,12 +1,12 @@
 """E-mail contacts, opt-outs and used sharing links: who the bot reaches by e-mail, and who asked not."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from storage.models import Contact, EmailOptOut, Organisation, Person, ShareLinkUse
+from storage.models import ActionItem, Contact, EmailOptOut, Organisation, Person, ShareLinkUse
 
 
 def normalise(email: str) -> str:
@@ -121,3 +121,25 @@ def use_share_link(session: Session, *, nonce: str, contact_id: int, now: dateti
 
 def share_link_used(session: Session, *, nonce: str) -> bool:
     return session.get(ShareLinkUse, nonce) is not None
+
+
+def unassigned_open_items(
+    session: Session, *, organisation_ids: list[int], first_day: date, last_day: date
+) -> list[tuple[ActionItem, Organisation]]:
+    """Open, unassigned items of these organisations due in ``[first_day, last_day]`` (one query):
+    what their e-mail contacts are followed up about."""
+    if not organisation_ids:
+        return []
+    statement = (
+        select(ActionItem, Organisation)
+        .join(Organisation, col(ActionItem.owner_organisation_id) == Organisation.id)
+        .where(
+            ActionItem.status == "open",
+            col(ActionItem.assignee_person_id).is_(None),
+            col(ActionItem.owner_organisation_id).in_(organisation_ids),
+            ActionItem.due_date >= first_day,
+            ActionItem.due_date <= last_day,
+        )
+        .order_by(col(ActionItem.id))
+    )
+    return list(session.exec(statement))

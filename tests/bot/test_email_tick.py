@@ -1,7 +1,7 @@
 """E-mail in the tick: invitations claimed before they are sent, temporary failures retried with
 backoff, permanent refusals recorded once, and nothing at all when e-mail is not configured."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
@@ -10,9 +10,9 @@ from sqlmodel import select
 from bot.deps import Deps
 from bot.tick import tick
 from storage.db import session_scope
-from storage.models import Meeting, Notification
+from storage.models import ActionItem, Meeting, Notification
 from storage.repositories import contacts, organisations
-from tests.mailbox import calendar_part, smtp_server
+from tests.mailbox import calendar_part, smtp_server, text_of
 
 NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
 ADDRESS = "outside@unfpa.org"
@@ -94,3 +94,32 @@ def test_without_smtp_settings_nothing_is_emailed(deps, mail_deps, client, mailb
     off = Deps(settings=deps.settings, engine=deps.engine, now=lambda: NOW)
     report = tick(off, client, now=NOW + timedelta(minutes=1))
     assert report.sent == [] and not mailbox.messages and _rows(deps.engine) == []
+
+
+def test_contacts_outside_slack_get_reminders_and_followups_by_email_unless_they_opted_out(
+    mail_deps, client, mailbox
+):
+    with session_scope(mail_deps.engine) as session:
+        unfpa = organisations.find_by_acronym(session, text="UNFPA")
+        contacts.add(
+            session,
+            organisation_id=unfpa.id,
+            name="Opted Out",
+            email="gone@unfpa.org",
+            is_focal_point=False,
+            created_by_person_id=None,
+        )
+        contacts.opt_out(session, email="gone@unfpa.org", now=NOW)
+        session.add(
+            ActionItem(title="Send the mapping", owner_organisation_id=unfpa.id, due_date=date(2030, 6, 13))
+        )
+    # A day before the meeting, and three days before the item is due (past 09:00 in Vienna).
+    tick(mail_deps, client, now=datetime(2030, 6, 10, 12, tzinfo=UTC))
+    tick(mail_deps, client, now=datetime(2030, 6, 10, 12, 1, tzinfo=UTC))
+    received = {m["Subject"]: text_of(m) for m in mailbox.to(ADDRESS)}
+    assert sorted(received) == [
+        "ITWG action item #1 is due soon: Send the mapping",
+        "ITWG meeting in 1 day: Tue 11 Jun 2030, 14:00 Europe/Vienna",
+    ]
+    assert "#1 Send the mapping" in received["ITWG action item #1 is due soon: Send the mapping"]
+    assert mailbox.to("gone@unfpa.org") == []
