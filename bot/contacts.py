@@ -5,17 +5,25 @@ contact whose address a Slack person of the same organisation has is that person
 and by e-mail for invitations), and one of another organisation is refused. Every change is audited.
 """
 
+import logging
 import re
 import shlex
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
 
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
+from bot.settings import SettingsError
 from storage.db import session_scope
 from storage.models import Contact, Organisation
 from storage.repositories import audit, organisations, people
 from storage.repositories import contacts as records
+
+logger = logging.getLogger(__name__)
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 ADD_USAGE = (
@@ -168,3 +176,63 @@ def set_email(deps: Deps, *, actor: Actor, args: str) -> tuple[str, bool]:
                 session, by=actor, action=f"email.{choice}", entity="person", entity_id=actor.person_id
             )
     return email.lower(), choice == "on"
+
+
+def read_listed(path: Path) -> list[dict]:
+    """The ``[[contact]]`` entries of ``membership.toml`` (organisation, name, email, focal)."""
+    try:
+        entries = tomllib.loads(path.read_text(encoding="utf-8")).get("contact", [])
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(f"ITWG_MEMBERSHIP_FILE: cannot read {path}: {error}") from None
+    for entry in entries:
+        missing = {"organisation", "name", "email"} - entry.keys()
+        if missing:
+            raise SettingsError(f"ITWG_MEMBERSHIP_FILE: a contact lacks {sorted(missing)}")
+        try:
+            entry["email"] = check_email(str(entry["email"]))
+        except UserError:
+            raise SettingsError(
+                f"ITWG_MEMBERSHIP_FILE: {entry['email']!r} is not an e-mail address"
+            ) from None
+    return entries
+
+
+def load_listed(engine: Engine, path: Path) -> int:
+    """Add the file's contacts not yet known (by address); running it twice adds nothing. A listed
+    address a Slack person of another organisation has is skipped: an address is one person."""
+    added = []
+    with session_scope(engine) as session:
+        for entry in read_listed(path):
+            if records.by_email(session, email=entry["email"]) is not None:
+                continue
+            organisation = organisations.find_by_acronym(session, text=str(entry["organisation"]))
+            if organisation is None:
+                raise SettingsError(
+                    f"ITWG_MEMBERSHIP_FILE: contact {entry['email']}: "
+                    f"no organisation {entry['organisation']!r}"
+                )
+            person = records.slack_person_by_email(session, email=entry["email"])
+            if person is not None and person.organisation_id not in (None, organisation.id):
+                logger.warning(
+                    "contact %s skipped: a Slack person of another organisation has it", entry["email"]
+                )
+                continue
+            records.add(
+                session,
+                organisation_id=organisation.id or 0,
+                name=" ".join(str(entry["name"]).split())[:200],
+                email=entry["email"],
+                is_focal_point=bool(entry.get("focal", False)),
+                created_by_person_id=None,
+            )
+            added.append(entry["email"])
+        if added:
+            audit.record(
+                session,
+                by="itwg migrate",
+                action="contacts.load",
+                entity="contact",
+                entity_id=None,
+                details={"added": added},
+            )
+    return len(added)
