@@ -4,6 +4,8 @@ per address, and bad input answered briefly with nothing stored."""
 import pytest
 from sqlmodel import select
 
+from bot import membership
+from bot.settings import SettingsError
 from storage.db import session_scope
 from storage.models import AuditEntry, Contact, EmailOptOut
 
@@ -95,3 +97,24 @@ def test_email_off_without_an_address_says_so(bot):
     assert "no e-mail address for you" in bot.last_reply_text()
     with session_scope(bot.deps.engine) as session:
         assert session.exec(select(EmailOptOut)).all() == []
+
+
+def test_contacts_listed_in_the_membership_file_are_added_once(engine, tmp_path):
+    listed = tmp_path / "membership.toml"
+    listed.write_text(
+        membership.default_path().read_text(encoding="utf-8")
+        + '\n[[contact]]\norganisation = "ilo"\nname = "Ana  Díaz"\n'
+        + 'email = "Ana.Diaz@ilo.org"\nfocal = true\n',
+        encoding="utf-8",
+    )
+    membership.load(engine, listed)
+    membership.load(engine, listed)
+    assert _contacts(engine) == [("ana.diaz@ilo.org", "Ana Díaz", True)]
+
+
+def test_a_malformed_contact_in_the_membership_file_names_the_problem(engine, tmp_path):
+    listed = tmp_path / "membership.toml"
+    listed.write_text('[[contact]]\norganisation = "ILO"\nname = "Ana"\nemail = "nope"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="'nope' is not an e-mail address"):
+        membership.load(engine, listed)
+    assert _contacts(engine) == []
