@@ -4,7 +4,7 @@ without the form's CSRF token store nothing."""
 
 import threading
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 from bot import initiatives, links
 from bot.web import create_web
 from storage.db import session_scope
-from storage.models import AuditEntry, EmailOptOut, Initiative
+from storage.models import AuditEntry, EmailOptOut, Initiative, Meeting
 from storage.repositories import contacts, organisations
 from tests.registry.test_registry_browser import CHROMIUM, CHROMIUM_ARGS
 
@@ -162,3 +162,29 @@ def test_the_unsubscribe_link_asks_then_stops_email(bot, base_url, page):
     assert "will receive no more e-mail" in page.content()
     with session_scope(bot.deps.engine) as session:
         assert [o.email for o in session.exec(select(EmailOptOut))] == [EMAIL]
+
+
+def test_a_contact_confirms_last_cycles_initiative_as_completed(bot, contact_id, base_url, page):
+    held = datetime(2030, 1, 1, 12, tzinfo=UTC)
+    with session_scope(bot.deps.engine) as session:
+        unfpa = organisations.find_by_acronym(session, text="UNFPA")
+        session.add(Meeting(uid="held@test", starts_at=held, timezone="Europe/Vienna"))
+        earlier = held - timedelta(days=30)
+        session.add(
+            Initiative(
+                title="Youth outreach",
+                status="ongoing",
+                lead_organisation_id=unfpa.id,
+                created_at=earlier,
+                updated_at=earlier,
+                shared_at=earlier,
+            )
+        )
+    assert _unfpa_missing(bot)
+    page.goto(f"{base_url}/share/{_link(bot, contact_id)}")
+    page.get_by_label("Youth outreach").select_option("completed")
+    page.get_by_role("button", name="Confirm").click()
+    assert page.locator("h1").inner_text() == "Confirmed"
+    [initiative] = _stored(bot)
+    assert initiative.status == "completed"
+    assert not _unfpa_missing(bot)
