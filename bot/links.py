@@ -16,7 +16,11 @@ from bot.settings import Settings
 
 
 class BadLink(Exception):
-    """A link that was forged, altered or has expired; the message is what the page says."""
+    """A link that was forged or altered; the message is what the page says."""
+
+
+class ExpiredLink(BadLink):
+    """A genuine link whose time has passed."""
 
 
 def _b64(data: bytes) -> str:
@@ -62,7 +66,7 @@ def read_share_token(settings: Settings, token: str, *, now: datetime) -> ShareL
         raise BadLink("This link is not a sharing link.")
     expires = datetime.fromtimestamp(int(parts[3]), tz=UTC)
     if now >= expires:
-        raise BadLink("This link has expired. The next reminder e-mail will bring a new one.")
+        raise ExpiredLink("This link has expired. The next reminder e-mail will bring a new one.")
     return ShareLink(contact_id=int(parts[1]), nonce=parts[2], expires_at=expires)
 
 

@@ -76,8 +76,10 @@ class Refused(Exception):
 def _visitor(deps: Deps, token: str) -> Visitor:
     try:
         link = links.read_share_token(deps.settings, token, now=deps.now())
+    except links.ExpiredLink as error:
+        raise Refused(410, "This link has expired", str(error)) from None
     except links.BadLink as error:
-        raise Refused(404 if "not" in str(error) else 410, "This link does not work", str(error)) from None
+        raise Refused(404, "This link does not work", str(error)) from None
     with session_scope(deps.engine) as session:
         if contacts.share_link_used(session, nonce=link.nonce):
             raise Refused(410, "This link has been used", "Each sharing link works once, and this one has.")
