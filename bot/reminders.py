@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from bot import agenda, email_messages, links
 from bot.cycles import current_cycle, sharing_status
+from bot.mail import OutgoingMail
 from bot.meetings import local_label
 from bot.notifications import Attachment, DueNotification, Message
 from bot.rendering import render_message
@@ -189,9 +190,11 @@ def _emailed_nudge(
     contact: Contact,
     *,
     settings: Settings,
-    now,
-):
-    def mail():
+    now: datetime,
+) -> Callable[[], OutgoingMail]:
+    """The nudge e-mail, with a sharing link made when it is sent (each e-mail its own link)."""
+
+    def mail() -> OutgoingMail:
         url = links.share_url(settings, contact_id=contact.id or 0, now=now)
         expires = now + timedelta(days=settings.itwg_share_link_days)
         return email_messages.nudge(
