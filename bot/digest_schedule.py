@@ -32,7 +32,7 @@ from bot.notifications import Attachment, DueNotification, Message
 from bot.settings import Settings
 from storage.db import session_scope
 from storage.models import DigestSubscription
-from storage.repositories import audit, digest_email, people
+from storage.repositories import audit, contacts, digest_email, people
 from storage.repositories import digest as repository
 
 WEEKDAYS = {
@@ -217,7 +217,8 @@ def _digest_renderer(session: Session, *, now: datetime, settings: Settings, sin
 
 
 def due_digests(session: Session, *, now: datetime, settings: Settings) -> list[DueNotification]:
-    """Digests whose scheduled moment has come and is less than ``GRACE`` old (one query)."""
+    """Digests whose scheduled moment has come and is less than ``GRACE`` old (one query when none
+    is; two more, for the e-mailed ones, when some are)."""
     due: list[DueNotification] = []
     ready = []
     for subscription, person in repository.subscriptions_of_co_leads(session):
@@ -226,13 +227,20 @@ def due_digests(session: Session, *, now: datetime, settings: Settings) -> list[
             continue
         ready.append((subscription, person, day, instant))
     emailed = digest_email.emailed(session, subscription_ids=[s.id or 0 for s, _, _, _ in ready])
+    opted_out = contacts.opted_out_emails(session) if emailed else set()
     for subscription, person, day, instant in ready:
         _, previous = latest_occurrence(subscription, at=instant - timedelta(seconds=1))
         message, attachments, mail = _digest_renderer(
             session, now=now, settings=settings, since=previous, timezone=subscription.timezone
         )
-        by_email = subscription.id in emailed and settings.email_enabled and bool(person.email)
         address = (person.email or "").lower()
+        # Unsubscribed by the e-mail's own link: the digest comes as a direct message again.
+        by_email = (
+            subscription.id in emailed
+            and settings.email_enabled
+            and bool(address)
+            and address not in opted_out
+        )
         due.append(
             DueNotification(
                 key=f"digest:{person.id}:{day.isoformat()}",

@@ -9,6 +9,7 @@ from pydantic import SecretStr
 from bot.tick import tick
 from storage.db import session_scope
 from storage.models import Notification
+from storage.repositories import contacts
 from tests.harness import PEOPLE
 from tests.mailbox import smtp_server, text_of
 
@@ -55,3 +56,15 @@ def test_unsubscribing_ends_the_emailed_digest(bot, client, mailbox):
     assert "no longer receive" in bot.last_reply_text()
     tick(bot.deps, client, now=datetime(2030, 1, 21, 8, 5, tzinfo=UTC))
     assert mailbox.messages == []
+
+
+def test_after_the_unsubscribe_link_the_digest_comes_as_a_direct_message_again(bot, client, mailbox):
+    bot.command("digest subscribe weekly email", who="UNODC")
+    with session_scope(bot.deps.engine) as session:
+        contacts.opt_out(session, email=PEOPLE["UNODC"].email, now=bot.deps.now())
+    report = tick(bot.deps, client, now=datetime(2030, 1, 21, 8, 5, tzinfo=UTC))
+    assert len(report.sent) == 1 and mailbox.messages == []
+    [dm] = [
+        c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("channel") == PEOPLE["UNODC"].id
+    ]
+    assert "digest" in str(dm.params).lower()
