@@ -214,6 +214,10 @@ class ShareLinkUse(SQLModel, table=True):
     used_at: datetime = _timestamp(default_factory=utcnow)
 
 
+# The clock looks for meetings changed in the last two days to e-mail their invitations.
+Index("ix_meeting_updated_at", Meeting.__table__.c.updated_at)  # type: ignore[attr-defined]
+
+
 class AuditEntry(SQLModel, table=True):
     """Who changed what, and when. Written in the same transaction as the change itself."""
 

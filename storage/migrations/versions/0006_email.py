@@ -4,7 +4,8 @@ Revision ID: 0006_email
 Revises: 0003_request_task
 Create Date: 2026-11-30 06:00:00
 
-Additive only: four new tables, no existing table changes.
+Additive only: four new tables, and an index on meeting.updated_at (the clock finds meetings
+changed in the last two days, whose invitations may be due).
 """
 from typing import Sequence, Union
 
@@ -22,6 +23,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 
 def upgrade() -> None:
+    op.create_index('ix_meeting_updated_at', 'meeting', ['updated_at'], unique=False)
     op.create_table('contact',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -61,3 +63,4 @@ def downgrade() -> None:
     op.drop_table('email_opt_out')
     op.drop_index(op.f('ix_contact_organisation_id'), table_name='contact')
     op.drop_table('contact')
+    op.drop_index('ix_meeting_updated_at', table_name='meeting')
