@@ -51,7 +51,7 @@ def compose(mail: OutgoingMail, *, sender: str) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = mail.to
-    message["Subject"] = mail.subject
+    message["Subject"] = " ".join(mail.subject.split())  # a title typed with a line break stays one line
     message["Date"] = formatdate(localtime=False, usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     if mail.reply_to:

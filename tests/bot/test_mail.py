@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.mail import SmtpServer, parse_smtp_url
+from bot.mail import OutgoingMail, SmtpServer, compose, parse_smtp_url
 from bot.settings import SettingsError, load_settings
 
 
@@ -30,3 +30,9 @@ def test_email_is_off_unless_both_relay_and_sender_are_set():
 def test_a_malformed_smtp_url_names_the_variable():
     with pytest.raises(SettingsError, match="ITWG_SMTP_URL: must be like smtp://"):
         load_settings(_env_file=None, itwg_smtp_url="http://relay")
+
+
+def test_a_subject_from_typed_text_stays_one_header_line():
+    mail = OutgoingMail(to="a@ilo.org", subject="Item: first\nBcc: x@evil.org", text="t", unsubscribe_url="u")
+    message = compose(mail, sender="bot@unodc.org")
+    assert message["Subject"] == "Item: first Bcc: x@evil.org" and message["Bcc"] is None
