@@ -181,6 +181,11 @@ def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:
                     410, "This link has been used", "Each sharing link works once, and this one has."
                 )
 
+    def _release(visitor: Visitor) -> None:
+        """Give the link back when what it was spent on failed, so the contact can try again."""
+        with session_scope(deps.engine) as session:
+            contacts.release_share_link(session, nonce=visitor.nonce)
+
     def _share(visitor: Visitor) -> Response:
         form = initiatives.read_form(_values(request.form))
         initiatives.check_save(deps, actor=visitor.actor, form=form, initiative_id=None)
@@ -188,7 +193,18 @@ def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:
             _spend(visitor)
         except Refused as error:
             return _refused(error)
-        saved = initiatives.save(deps, actor=visitor.actor, form=form, initiative_id=None)
+        try:
+            # The link's nonce is the request key: a second save for the same link finds the first.
+            saved = initiatives.save(
+                deps,
+                actor=visitor.actor,
+                form=form,
+                initiative_id=None,
+                request_key=f"share-link:{visitor.nonce}",
+            )
+        except Exception:
+            _release(visitor)
+            raise
         _announce(visitor, saved.card, "shared")
         message = f"“{saved.card.title}” is shared for {visitor.organisation.acronym}. Thank you."
         return _page("share_result.html", title="Shared", message=message, ok=True)

@@ -188,3 +188,27 @@ def test_a_contact_confirms_last_cycles_initiative_as_completed(bot, contact_id,
     [initiative] = _stored(bot)
     assert initiative.status == "completed"
     assert not _unfpa_missing(bot)
+
+
+def test_a_share_that_fails_while_storing_leaves_the_link_usable(bot, contact_id, monkeypatch):
+    web = create_web(bot.app, bot.deps).test_client()
+    token = _link(bot, contact_id)
+    page = web.get(f"/share/{token}").get_data(as_text=True)
+    csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    form = {
+        "csrf_token": csrf,
+        "action": "share",
+        "title": "Kept",
+        "objectives": "advocacy",
+        "status": "ongoing",
+    }
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(initiatives, "save", broken)
+    web.application.config["PROPAGATE_EXCEPTIONS"] = False
+    assert web.post(f"/share/{token}", data=form).status_code == 500
+    monkeypatch.undo()
+    assert "Shared" in web.post(f"/share/{token}", data=form).get_data(as_text=True)
+    assert [i.title for i in _stored(bot)] == ["Kept"]
