@@ -123,3 +123,10 @@ def test_contacts_outside_slack_get_reminders_and_followups_by_email_unless_they
     ]
     assert "#1 Send the mapping" in received["ITWG action item #1 is due soon: Send the mapping"]
     assert mailbox.to("gone@unfpa.org") == []
+
+
+def test_no_invitation_goes_to_an_address_that_opted_out(mail_deps, client, mailbox):
+    with session_scope(mail_deps.engine) as session:
+        contacts.opt_out(session, email=ADDRESS, now=NOW)
+    report = tick(mail_deps, client, now=NOW + timedelta(minutes=1))
+    assert report.sent == [] and mailbox.messages == []
