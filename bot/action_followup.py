@@ -5,6 +5,9 @@ Each message is due at 09:00 in the recipient's own timezone (the working group'
 none): on ``due_date - 3 days``, and on the day after ``due_date``. The key carries the due date, so
 an item snoozed to a new date is followed up again, while one merely re-read never is.
 
+When e-mail is configured, the organisation's e-mail-only contacts (people the bot cannot reach on
+Slack) are followed up about its unassigned items by e-mail, at 09:00 in the working group's timezone.
+
 This is a notification source for the clock's tick (see ``bot.notifications``): pure, one query,
 looking only at items due in a few days around ``now``.
 """
@@ -13,12 +16,13 @@ from datetime import date, datetime, time, timedelta
 
 from sqlmodel import Session
 
+from bot import email_messages
 from bot.action_items import ItemView, zone
 from bot.notifications import DueNotification, Message
 from bot.rendering import render_message
 from bot.settings import Settings
-from storage.models import ActionItem, Organisation, Person
-from storage.repositories import action_items
+from storage.models import ActionItem, Contact, Organisation, Person
+from storage.repositories import action_items, contacts
 
 DUE_SOON = "action-due-soon"
 OVERDUE = "action-overdue"
@@ -60,7 +64,63 @@ def due_action_followups(session: Session, *, now: datetime, settings: Settings)
                     render=_renderer(item, organisation, recipient, overdue=kind == OVERDUE),
                 )
             )
+    if settings.email_enabled:
+        due.extend(_emailed_followups(session, now=now, settings=settings))
     return due
+
+
+def _emailed_followups(session: Session, *, now: datetime, settings: Settings) -> list[DueNotification]:
+    by_organisation = contacts.email_only(session)
+    items = contacts.unassigned_open_items(
+        session,
+        organisation_ids=list(by_organisation),
+        first_day=(now - WINDOW_BEFORE).date(),
+        last_day=(now + WINDOW_AFTER).date(),
+    )
+    due = []
+    for item, organisation in items:
+        for kind, day in (
+            (DUE_SOON, item.due_date - timedelta(days=DAYS_BEFORE)),
+            (OVERDUE, item.due_date + timedelta(days=1)),
+        ):
+            due_at = local_morning(day, None, settings.itwg_timezone)
+            if due_at > now:
+                continue
+            for contact in by_organisation.get(organisation.id or 0, []):
+                mail = _mail(settings, item, organisation, contact, overdue=kind == OVERDUE)
+                due.append(
+                    DueNotification(
+                        key=email_messages.mail_key(
+                            kind, str(item.id), item.due_date.isoformat(), email=contact.email
+                        ),
+                        kind=kind,
+                        due_at=due_at,
+                        grace=GRACE,
+                        channel=f"mailto:{contact.email}",
+                        render=lambda mail=mail: {"text": mail().subject},
+                        mail=mail,
+                    )
+                )
+    return due
+
+
+def _mail(
+    settings: Settings, item: ActionItem, organisation: Organisation, contact: Contact, *, overdue: bool
+):
+    """Capture plain values now: the session is gone by the time the tick renders."""
+    values = {
+        "item_id": item.id or 0,
+        "title": item.title,
+        "due": item.due_date,
+        "acronym": organisation.acronym,
+    }
+
+    def mail():
+        return email_messages.followup(
+            settings, to=contact.email, name=contact.name, overdue=overdue, **values
+        )
+
+    return mail
 
 
 def _renderer(item: ActionItem, organisation: Organisation, recipient: Person, *, overdue: bool):

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Actor:
-    person_id: int
+    # None for an e-mail contact acting through their personal sharing link (``bot.share_page``).
+    person_id: int | None
     slack_user_id: str
     display_name: str
     timezone: str | None

@@ -1,6 +1,8 @@
 """The one place that wires Slack, services, storage and the task queue together."""
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from huey import Huey
 from slack_bolt import App
@@ -10,6 +12,7 @@ from bot.deps import Deps
 from bot.settings import Settings
 from bot.work_queue import WorkQueue, keep_answer, only_from_queue
 from handlers import register
+from handlers.channel import post_in_cycle_thread
 from handlers.middleware import inject_deps, strip_nul_characters
 from storage.db import make_engine
 
@@ -61,3 +64,9 @@ def create_app(
 def work_queue_of(app: App) -> WorkQueue:
     """The queue ``create_app`` attached to ``app``: for the worker, the sweep and ``/healthz``."""
     return app.listener_runner.lazy_listener_runner.queue  # type: ignore[attr-defined]
+
+
+def cycle_thread_poster(app: App, deps: Deps) -> Callable[[dict[str, Any]], bool]:
+    """Posting into the meeting cycle's thread with the app's client: for the web pages where people
+    outside Slack share, whose shares are announced like any other."""
+    return lambda message: post_in_cycle_thread(deps, app.client, message=message)

@@ -75,6 +75,8 @@ class Digest:
     soon_until: date
     # Notifications whose sending stopped before Slack confirmed them: a person should check.
     interrupted: list[Notification] = field(default_factory=list)
+    # E-mails the mail server refused for good (a 5xx answer): an address to correct.
+    rejected: list[Notification] = field(default_factory=list)
 
     @property
     def total(self) -> Counts:
@@ -192,6 +194,9 @@ def build(
         session, today=today, soon_until=soon_until, since=period_start
     )
     tags = repository.initiative_tag_counts(session, since=period_start, kinds=("objective", "population"))
+    undelivered = notifications.interrupted_since(
+        session, since=period_start, limit=40, statuses=("interrupted", "rejected")
+    )
     return Digest(
         generated_at=now,
         since=period_start,
@@ -215,7 +220,8 @@ def build(
         opportunities=opportunities.find(session, today=today, limit=TOP_OPPORTUNITIES),
         today=today,
         soon_until=soon_until,
-        interrupted=notifications.interrupted_since(session, since=period_start),
+        interrupted=[row for row in undelivered if row.status == "interrupted"],
+        rejected=[row for row in undelivered if row.status == "rejected"],
     )
 
 

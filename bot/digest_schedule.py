@@ -5,6 +5,9 @@ the latest scheduled local moment at or before ``now`` and, while that moment is
 window, offers one notification keyed ``digest:{person_id}:{local date}``. The tick claims the key
 before sending, so a digest goes out once per occurrence however many ticks see it.
 
+``/itwg digest subscribe weekly email`` sends it by e-mail to the co-lead's address instead (the
+whole digest as text), when e-mail is configured.
+
 Times are wall-clock times in the subscriber's timezone, so "Monday 09:00" stays 09:00 across daylight
 saving changes. A time that does not exist on the day clocks go forward (02:30 in Vienna) is read
 with the offset before the change (it falls an hour later in wall-clock terms); a time that happens
@@ -19,15 +22,17 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot import digest as digests
-from bot import parsing
+from bot import email_messages, parsing
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
+from bot.exports import render_markdown
+from bot.mail import OutgoingMail
 from bot.notifications import Attachment, DueNotification, Message
 from bot.settings import Settings
 from storage.db import session_scope
 from storage.models import DigestSubscription
-from storage.repositories import audit
+from storage.repositories import audit, contacts, digest_email, people
 from storage.repositories import digest as repository
 
 WEEKDAYS = {
@@ -43,7 +48,10 @@ DEFAULT_TIME = "09:00"
 LAST_DAY_OF_MONTH = 28  # every month has it, so a monthly digest never skips February
 GRACE = timedelta(hours=6)
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-USAGE = "`/itwg digest subscribe weekly [DAY HH:MM]` (e.g. `weekly monday 09:00`) or `monthly [1-28 HH:MM]`"
+USAGE = (
+    "`/itwg digest subscribe weekly [DAY HH:MM] [email]` (e.g. `weekly monday 09:00`) "
+    "or `monthly [1-28 HH:MM] [email]`"
+)
 
 
 @dataclass(frozen=True)
@@ -96,12 +104,27 @@ def describe(subscription: DigestSubscription) -> str:
     return f"on day {subscription.day_of_month} of every month at {subscription.at_time}"
 
 
-def subscribe(deps: Deps, *, actor: Actor, args: str) -> DigestSubscription:
+@dataclass(frozen=True)
+class Subscribed:
+    subscription: DigestSubscription
+    # The address it is e-mailed to; None when it comes as a direct message.
+    email: str | None
+
+
+def subscribe(deps: Deps, *, actor: Actor, args: str) -> Subscribed:
     if not actor.is_co_lead:
         raise UserError("Scheduled digests are for the co-leads (UNODC and WHO).")
-    schedule = parse_schedule(args)
+    words = args.split()
+    by_email = any(word.lower() in ("email", "e-mail") for word in words)
+    schedule = parse_schedule(" ".join(word for word in words if word.lower() not in ("email", "e-mail")))
+    if by_email and not deps.settings.email_enabled:
+        raise UserError("E-mail is not set up on this bot (ITWG_SMTP_URL and ITWG_MAIL_FROM).")
     timezone = digests.reader_timezone(actor, deps.settings)
     with session_scope(deps.engine) as session:
+        person = people.get(session, person_id=actor.person_id or 0)
+        email = person.email.lower() if person and person.email and by_email else None
+        if by_email and email is None:
+            raise UserError("The bot has no e-mail address for you; subscribe without `email`.")
         subscription = repository.save_subscription(
             session,
             person_id=actor.person_id,
@@ -112,21 +135,25 @@ def subscribe(deps: Deps, *, actor: Actor, args: str) -> DigestSubscription:
             timezone=timezone,
             created_at=deps.now(),
         )
+        digest_email.set_by_email(session, subscription_id=subscription.id or 0, by_email=by_email)
         audit.record(
             session,
             by=actor,
             action="digest.subscribe",
             entity="digestsubscription",
             entity_id=subscription.id,
-            details={"schedule": describe(subscription), "timezone": timezone},
+            details={"schedule": describe(subscription), "timezone": timezone, "email": email},
         )
-        return subscription
+        return Subscribed(subscription=subscription, email=email)
 
 
 def unsubscribe(deps: Deps, *, actor: Actor) -> bool:
     """True when there was a subscription to end."""
     with session_scope(deps.engine) as session:
-        removed = repository.delete_subscription(session, person_id=actor.person_id)
+        existing = repository.subscription_for(session, person_id=actor.person_id or 0)
+        if existing is not None:
+            digest_email.set_by_email(session, subscription_id=existing.id or 0, by_email=False)
+        removed = repository.delete_subscription(session, person_id=actor.person_id or 0)
         if removed:
             audit.record(
                 session,
@@ -165,13 +192,13 @@ def _digest_renderer(session: Session, *, now: datetime, settings: Settings, sin
     engine = session.get_bind()
     built: list[digests.RenderedDigest] = []
 
+    def build() -> digests.Digest:
+        with session_scope(engine) as fresh:  # type: ignore[arg-type]
+            return digests.build(fresh, now=now, settings=settings, since=since, reader_timezone=timezone)
+
     def rendered() -> digests.RenderedDigest:
         if not built:
-            with session_scope(engine) as fresh:  # type: ignore[arg-type]
-                digest = digests.build(
-                    fresh, now=now, settings=settings, since=since, reader_timezone=timezone
-                )
-            built.append(digests.render(digest))
+            built.append(digests.render(build()))
         return built[0]
 
     def message() -> Message:
@@ -181,19 +208,38 @@ def _digest_renderer(session: Session, *, now: datetime, settings: Settings, sin
         attachment = rendered().attachment
         return [attachment] if attachment else []
 
-    return message, attachments
+    def mail(email: str) -> OutgoingMail:
+        text = render_markdown("digest.md.j2", digest=build())
+        day = now.astimezone(ZoneInfo(timezone)).date()
+        return email_messages.digest(settings, to=email, day=day, text=text)
+
+    return message, attachments, mail
 
 
 def due_digests(session: Session, *, now: datetime, settings: Settings) -> list[DueNotification]:
-    """Digests whose scheduled moment has come and is less than ``GRACE`` old (one query)."""
+    """Digests whose scheduled moment has come and is less than ``GRACE`` old (one query when none
+    is; two more, for the e-mailed ones, when some are)."""
     due: list[DueNotification] = []
+    ready = []
     for subscription, person in repository.subscriptions_of_co_leads(session):
         day, instant = latest_occurrence(subscription, at=now)
         if instant < subscription.created_at or now - instant > GRACE:
             continue
+        ready.append((subscription, person, day, instant))
+    emailed = digest_email.emailed(session, subscription_ids=[s.id or 0 for s, _, _, _ in ready])
+    opted_out = contacts.opted_out_emails(session) if emailed else set()
+    for subscription, person, day, instant in ready:
         _, previous = latest_occurrence(subscription, at=instant - timedelta(seconds=1))
-        message, attachments = _digest_renderer(
+        message, attachments, mail = _digest_renderer(
             session, now=now, settings=settings, since=previous, timezone=subscription.timezone
+        )
+        address = (person.email or "").lower()
+        # Unsubscribed by the e-mail's own link: the digest comes as a direct message again.
+        by_email = (
+            subscription.id in emailed
+            and settings.email_enabled
+            and bool(address)
+            and address not in opted_out
         )
         due.append(
             DueNotification(
@@ -201,9 +247,11 @@ def due_digests(session: Session, *, now: datetime, settings: Settings) -> list[
                 kind="digest",
                 due_at=instant,
                 grace=GRACE,
-                channel=person.slack_user_id,  # a user id: the bot's DM with them
+                # A user id (the bot's DM with them), or their address.
+                channel=f"mailto:{address}" if by_email else person.slack_user_id,
                 render=message,
                 attachments=attachments,
+                mail=(lambda mail=mail, address=address: mail(address)) if by_email else None,
             )
         )
     return due

@@ -4,34 +4,52 @@ Each meeting occurrence is its own event with the stable ``Meeting.uid``; a quar
 such events sharing ``series_uid`` (named in RELATED-TO), so any one can be moved or cancelled
 alone and a calendar always holds one entry per occurrence. ``Meeting.sequence`` is raised by every
 change, so a calendar that receives the newer file replaces the older entry rather than adding one.
-Times carry the meeting's TZID, and ``add_missing_timezones`` adds the VTIMEZONE each TZID needs.
+Times carry the meeting's TZID, each with an RRULE-based VTIMEZONE (``bot.vtimezone``); the end is
+the start plus the duration in UTC, so a meeting across a clock change keeps its length.
+
+Invitations (REQUEST / CANCEL) name the organizer and every attendee. Feeds are PUBLISH: RFC 5546
+wants an ORGANIZER there and forbids ATTENDEE, so they name the organizer only. Equal data gives
+equal bytes in any process: zones are written in name order, stamps come from the records.
 """
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
 
+from bot.vtimezone import vtimezones
 from storage.models import Meeting
 
 PRODID = "-//ITWG on drug prevention and treatment//ITWG bot//EN"
 ALARM_BEFORE = timedelta(minutes=15)
 
 
-def _add_timezones(calendar: Calendar, meetings: Sequence[Meeting]) -> None:
-    """VTIMEZONEs covering only the years the meetings fall in.
+def _assemble(calendar: Calendar, events: Sequence[Event], meetings: Sequence[Meeting]) -> bytes:
+    """VTIMEZONEs first (covering only the years the meetings fall in), then the events."""
+    zones = {meeting.timezone for meeting in meetings if meeting.timezone not in ("UTC", "Etc/UTC")}
+    if zones:
+        years = [meeting.starts_at.year for meeting in meetings]
+        for timezone in vtimezones(zones, first_year=min(years) - 1, last_year=max(years) + 1):
+            calendar.add_component(timezone)
+    for event in events:
+        calendar.add_component(event)
+    return calendar.to_ical()
 
-    icalendar's default span (1970–2038) produces transitions as long RDATE lists that some readers
-    (vobject among them) misread, shifting every summer meeting by an hour; a short span reads the
-    same everywhere.
-    """
-    if not meetings:
-        return
-    years = [meeting.starts_at.year for meeting in meetings]
-    calendar.add_missing_timezones(
-        first_date=date(min(years) - 1, 1, 1), last_date=date(max(years) + 2, 1, 1)
-    )
+
+def _in_zone(instant: datetime, zone: ZoneInfo) -> datetime:
+    """``instant`` in the meeting's zone, or in UTC when its wall-clock time occurs twice (the hour
+    the clocks go back): RFC 5545 reads such a local time as its first occurrence."""
+    local = instant.astimezone(zone)
+    first_reading = local.replace(fold=0).astimezone(UTC)
+    return local if first_reading == instant.astimezone(UTC) else instant.astimezone(UTC)
+
+
+def meeting_end(meeting: Meeting) -> datetime:
+    """Start plus duration on the UTC time line: a 90-minute meeting lasts 90 minutes even when the
+    clocks change during it."""
+    ends = meeting.starts_at.astimezone(UTC) + timedelta(minutes=meeting.duration_minutes)
+    return _in_zone(ends, ZoneInfo(meeting.timezone))
 
 
 def is_url(text: str | None) -> bool:
@@ -69,8 +87,7 @@ def _event(
     attendee_emails: Sequence[str],
     stamp: datetime,
 ) -> Event:
-    zone = ZoneInfo(meeting.timezone)
-    starts = meeting.starts_at.astimezone(zone)
+    starts = _in_zone(meeting.starts_at, ZoneInfo(meeting.timezone))
     event = Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
@@ -78,7 +95,7 @@ def _event(
     event.add("created", meeting.created_at.astimezone(UTC))
     event.add("last-modified", meeting.updated_at.astimezone(UTC))
     event.add("dtstart", starts)
-    event.add("dtend", starts + timedelta(minutes=meeting.duration_minutes))
+    event.add("dtend", meeting_end(meeting))
     event.add("summary", f"{meeting.title} (in person)" if meeting.in_person else meeting.title)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
@@ -94,9 +111,8 @@ def _event(
         organizer = _address(organizer_email)
         organizer.params["CN"] = "ITWG secretariat"
         event.add("organizer", organizer)
-    if not public:
-        for email in attendee_emails:
-            event.add("attendee", _address(email, role="REQ-PARTICIPANT"), encode=False)
+    for email in attendee_emails:
+        event.add("attendee", _address(email, role="REQ-PARTICIPANT"), encode=False)
     if not cancelled:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
@@ -119,47 +135,38 @@ def build_invite(
     meeting = meetings[0]
     cancelled = meeting.status == "cancelled"
     calendar = _calendar("CANCEL" if cancelled else "REQUEST")
-    calendar.add_component(
-        _event(
-            meeting,
-            cancelled=cancelled,
-            public=False,
-            organizer_email=organizer_email,
-            attendee_emails=attendee_emails,
-            stamp=stamp,
-        )
+    event = _event(
+        meeting,
+        cancelled=cancelled,
+        public=False,
+        organizer_email=organizer_email,
+        attendee_emails=attendee_emails,
+        stamp=stamp,
     )
-    _add_timezones(calendar, meetings)
-    return calendar.to_ical()
+    return _assemble(calendar, [event], meetings)
 
 
-def build_feed(
-    meetings: Iterable[Meeting],
-    *,
-    public: bool,
-    organizer_email: str | None = None,
-    attendee_emails: Sequence[str] = (),
-) -> bytes:
+def build_feed(meetings: Iterable[Meeting], *, public: bool, organizer_email: str) -> bytes:
     """The subscribable calendar: every meeting, cancelled ones marked so calendars drop them.
 
-    ``public`` leaves out attendees and any link (video calls are for members only). DTSTAMP is each
-    meeting's last change, so an unchanged feed is byte-for-byte the same on every fetch.
+    ``public`` leaves out any link (video calls are for members only). Neither feed lists attendees
+    (PUBLISH forbids them). DTSTAMP is each meeting's last change, so an unchanged feed is
+    byte-for-byte the same on every fetch, in every process.
     """
-    meetings = list(meetings)
+    meetings = sorted(meetings, key=lambda m: (m.starts_at, m.uid))
     calendar = _calendar("PUBLISH", "ITWG meetings (public)" if public else "ITWG meetings")
-    for meeting in meetings:
-        calendar.add_component(
-            _event(
-                meeting,
-                cancelled=meeting.status == "cancelled",
-                public=public,
-                organizer_email=None if public else organizer_email,
-                attendee_emails=() if public else attendee_emails,
-                stamp=meeting.updated_at,
-            )
+    events = [
+        _event(
+            meeting,
+            cancelled=meeting.status == "cancelled",
+            public=public,
+            organizer_email=organizer_email,
+            attendee_emails=(),
+            stamp=meeting.updated_at,
         )
-    _add_timezones(calendar, meetings)
-    return calendar.to_ical()
+        for meeting in meetings
+    ]
+    return _assemble(calendar, events, meetings)
 
 
 def invite_filename(meeting: Meeting) -> str:

@@ -382,12 +382,10 @@ def next_meeting(deps: Deps) -> NextMeeting:
     return NextMeeting(meeting=cycle.next_meeting, still_to_share=missing)
 
 
-def feed_meetings(deps: Deps, *, public: bool) -> tuple[list[Meeting], list[str]]:
-    """Meetings from a year ago onward, and (for members' feed) who is invited."""
+def feed_meetings(deps: Deps) -> list[Meeting]:
+    """Meetings from a year ago onward (feeds are PUBLISH: they name no attendees)."""
     with session_scope(deps.engine) as session:
-        meetings = meeting_records.for_feed(session, since=deps.now() - timedelta(days=366))
-        emails = [] if public else recipients.attendee_emails(session)
-    return meetings, emails
+        return meeting_records.for_feed(session, since=deps.now() - timedelta(days=366))
 
 
 # -- the scheduling form ---------------------------------------------------------------------------

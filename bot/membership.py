@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot import contacts
 from bot.settings import SettingsError
 from storage.db import session_scope
 from storage.repositories import audit, organisations
@@ -36,7 +37,8 @@ def read(path: Path) -> list[dict]:
 
 
 def load(engine: Engine, path: Path | None = None) -> tuple[int, int]:
-    """Insert or refresh organisations from the file; running it twice changes nothing."""
+    """Insert or refresh organisations from the file, then add the e-mail contacts it lists;
+    running it twice changes nothing."""
     entries = read(path or default_path())
     with session_scope(engine) as session:
         created, updated = organisations.upsert_many(session, entries=entries)
@@ -49,4 +51,5 @@ def load(engine: Engine, path: Path | None = None) -> tuple[int, int]:
                 entity_id=None,
                 details={"created": created, "updated": updated},
             )
+    contacts.load_listed(engine, path or default_path())
     return created, updated

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.mail import OutgoingMail
+
 Message = dict[str, Any]
 
 
@@ -25,7 +27,8 @@ class Attachment:
 
 @dataclass(frozen=True)
 class DueNotification:
-    """One message that should go out at ``due_at`` to ``channel`` (a channel ID or a user ID).
+    """One message that should go out at ``due_at`` to ``channel`` (a channel ID or a user ID), or
+    an e-mail (``channel`` ``mailto:ADDRESS`` and ``mail`` set; ``render`` then gives its preview).
 
     ``key`` is the claim: e.g. ``reminder:meeting-12:7d`` or ``action-overdue:34:2030-05-01``.
     A notification whose ``due_at + grace`` has passed is recorded as skipped, never sent late.
@@ -39,3 +42,4 @@ class DueNotification:
     channel: str
     render: Callable[[], Message]
     attachments: Callable[[], list[Attachment]] = field(default=lambda: [])
+    mail: Callable[[], OutgoingMail] | None = None

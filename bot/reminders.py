@@ -5,6 +5,10 @@ the 7-day one carries the agenda pre-read as a Markdown file. At 14 and 7 days, 
 organisation that has not shared this cycle gets a direct message to its focal points (or, where it
 named none, to everyone the bot knows there); the observer is never nudged.
 
+People the bot cannot reach on Slack (e-mail-only contacts, ``storage.repositories.contacts``) get
+the same by e-mail when e-mail is configured: each reminder, and the nudge with a personal link to
+the sharing page.
+
 A notification's key names the meeting's UID, the offset and the meeting's start, so moving a meeting
 gives the new time its own reminders while a reminder already sent for the same time is never repeated.
 Its grace is half the offset, at most a day: a missed 1-hour reminder is dropped after 30 minutes,
@@ -18,14 +22,16 @@ from datetime import datetime, timedelta
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from bot import agenda
+from bot import agenda, email_messages, links
 from bot.cycles import current_cycle, sharing_status
+from bot.mail import OutgoingMail
 from bot.meetings import local_label
 from bot.notifications import Attachment, DueNotification, Message
 from bot.rendering import render_message
 from bot.settings import OFFSET, Settings
 from storage.db import session_scope
-from storage.models import Meeting, Organisation
+from storage.models import Contact, Meeting, Organisation
+from storage.repositories import contacts as contact_records
 from storage.repositories import meetings as meeting_records
 from storage.repositories import recipients
 
@@ -118,12 +124,12 @@ def meeting_reminders(session: Session, *, now: datetime, settings: Settings) ->
     pairs = _due_pairs(session, now=now, offsets=list(settings.itwg_reminder_offsets))
     if not pairs:
         return []
+    due = _emailed_reminders(session, pairs, settings=settings)
     if not channel:
         logger.warning("ITWG_CHANNEL is not set: %d meeting reminder(s) cannot be sent", len(pairs))
-        return []
+        return due
     engine = session.get_bind()
     missing = _still_to_share(session, now=now)
-    due = []
     for meeting, offset_text, delta in pairs:
         with_agenda = offset_text == AGENDA_OFFSET
         due.append(
@@ -140,6 +146,69 @@ def meeting_reminders(session: Session, *, now: datetime, settings: Settings) ->
             )
         )
     return due
+
+
+def _emailed_reminders(
+    session: Session, pairs: list[tuple[Meeting, str, timedelta]], *, settings: Settings
+) -> list[DueNotification]:
+    """The channel's reminders, by e-mail to each contact the bot cannot reach on Slack."""
+    if not settings.email_enabled:
+        return []
+    contacts = [contact for group in contact_records.email_only(session).values() for contact in group]
+    due = []
+    for meeting, offset_text, delta in pairs:
+        for contact in contacts:
+
+            def mail(meeting=meeting, offset_text=offset_text, contact=contact):
+                return email_messages.reminder(
+                    settings,
+                    meeting,
+                    to=contact.email,
+                    name=contact.name,
+                    when=offset_words(offset_text),
+                    local=local_label(meeting),
+                )
+
+            due.append(
+                DueNotification(
+                    key=email_messages.mail_key(_key("reminder", meeting, offset_text), email=contact.email),
+                    kind="meeting-reminder",
+                    due_at=meeting.starts_at - delta,
+                    grace=grace_for(delta),
+                    channel=f"mailto:{contact.email}",
+                    render=lambda mail=mail: {"text": mail().subject},
+                    mail=mail,
+                )
+            )
+    return due
+
+
+def _emailed_nudge(
+    meeting: Meeting,
+    offset_text: str,
+    organisation: Organisation,
+    contact: Contact,
+    *,
+    settings: Settings,
+    now: datetime,
+) -> Callable[[], OutgoingMail]:
+    """The nudge e-mail, with a sharing link made when it is sent (each e-mail its own link)."""
+
+    def mail() -> OutgoingMail:
+        url = links.share_url(settings, contact_id=contact.id or 0, now=now)
+        expires = now + timedelta(days=settings.itwg_share_link_days)
+        return email_messages.nudge(
+            settings,
+            to=contact.email,
+            name=contact.name,
+            organisation=organisation.acronym,
+            when=offset_words(offset_text),
+            local=local_label(meeting),
+            share_url=url,
+            expires=f"{expires:%d %b %Y}",
+        )
+
+    return mail
 
 
 def _nudge_message(meeting: Meeting, offset_text: str, organisation: Organisation, person_id: str):
@@ -162,6 +231,7 @@ def sharing_nudges(session: Session, *, now: datetime, settings: Settings) -> li
     if not pairs:
         return []
     people = recipients.people_by_organisation(session)
+    by_email = contact_records.email_only(session) if settings.email_enabled else {}
     missing = _still_to_share(session, now=now)
     due = []
     for meeting, offset_text, delta in pairs:
@@ -175,6 +245,19 @@ def sharing_nudges(session: Session, *, now: datetime, settings: Settings) -> li
                         grace=grace_for(delta),
                         channel=person.slack_user_id,
                         render=_nudge_message(meeting, offset_text, organisation, person.slack_user_id),
+                    )
+                )
+            for contact in recipients.nudge_recipients(by_email.get(organisation.id or 0, [])):
+                mail = _emailed_nudge(meeting, offset_text, organisation, contact, settings=settings, now=now)
+                due.append(
+                    DueNotification(
+                        key=email_messages.mail_key(_key("nudge", meeting, offset_text), email=contact.email),
+                        kind="sharing-nudge",
+                        due_at=meeting.starts_at - delta,
+                        grace=grace_for(delta),
+                        channel=f"mailto:{contact.email}",
+                        render=lambda mail=mail: {"text": mail().subject},
+                        mail=mail,
                     )
                 )
     return due

@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     itwg_queue_url: str | None = None
     # How long a worker may hold a task before the sweep hands it to another (it is presumed dead).
     itwg_task_lease_seconds: int = Field(default=120, ge=1, le=3600)
+    # E-mail: smtp://user:pass@host:port (smtps:// or ?starttls=1 for TLS) and the From address.
+    # Without both, e-mail is off and the bot reaches people on Slack alone.
+    itwg_smtp_url: SecretStr | None = None
+    itwg_mail_from: str | None = None
+    # Where people reach the web process (https://itwg.example.org), for links in e-mails.
+    itwg_web_url: str = "http://localhost:3000"
+    # Signs personal links in e-mails (sharing, unsubscribing); unset: the Slack signing secret.
+    itwg_link_secret: SecretStr | None = None
+    itwg_share_link_days: int = Field(default=14, ge=1, le=90)
 
     @field_validator("slack_api_url")
     @classmethod
@@ -68,6 +77,22 @@ class Settings(BaseSettings):
         if not value.startswith(QUEUE_SCHEMES):
             raise ValueError("must be a redis://, postgresql:// or sqlite:/// URL")
         return value
+
+    @field_validator("itwg_smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not value.get_secret_value().startswith(("smtp://", "smtps://")):
+            raise ValueError("must be like smtp://user:pass@host:587?starttls=1 or smtps://host:465")
+        return value
+
+    @field_validator("itwg_web_url")
+    @classmethod
+    def _web_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://itwg.example.org")
+        return value.rstrip("/")
 
     @field_validator("itwg_channel")
     @classmethod
@@ -96,6 +121,15 @@ class Settings(BaseSettings):
             if not OFFSET.match(offset):
                 raise ValueError(f"{offset!r} is not like 14d, 1h or 30m")
         return offsets
+
+    @property
+    def email_enabled(self) -> bool:
+        return bool(self.itwg_smtp_url and self.itwg_mail_from)
+
+    def link_key(self) -> bytes:
+        """The key that signs links in e-mails."""
+        key = self.secret("itwg_link_secret") or self.secret("slack_signing_secret") or ""
+        return key.encode()
 
     def secret(self, name: str) -> str | None:
         value = getattr(self, name)

@@ -10,6 +10,10 @@
    retry claimed by a conditional UPDATE only one clock can win, until ``MAX_ATTEMPTS`` or its grace
    runs out. A message posted whose attachment failed is not posted again on retry.
 
+E-mails (``mailto:`` notifications) go the same way through ``bot.mail``: claimed, stored, sent,
+marked. A temporary failure is retried like a Slack error; a permanent one (a 5xx answer) is marked
+``rejected`` at once and listed in the co-leads' digest.
+
 A crash between claim and send leaves the row ``claimed``. A later tick settles such a stale claim:
 if its message was posted (its ``ts`` was stored), whatever remained (the attachment, the final mark)
 is finished by the retry path; otherwise nobody knows whether Slack got it, so it is marked
@@ -26,7 +30,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
-from bot import action_followup, digest_schedule, reminders
+from bot import action_followup, digest_schedule, email_invitations, mail, reminders
 from bot.deps import Deps
 from bot.notifications import DueNotification
 from bot.settings import Settings
@@ -43,13 +47,20 @@ SOURCES: list[Source] = [
     reminders.sharing_nudges,
     action_followup.due_action_followups,
     digest_schedule.due_digests,
+    email_invitations.due_invitations,
 ]
 
 # Kinds whose sources list a notification for its whole grace window: a retry of one of these goes
 # out only if its source still lists it, so a reminder for a meeting that has since been cancelled or
 # moved is dropped instead of retried.
 RECHECKED_KINDS = frozenset(
-    {"meeting-reminder", "sharing-nudge", action_followup.DUE_SOON, action_followup.OVERDUE}
+    {
+        "meeting-reminder",
+        "sharing-nudge",
+        action_followup.DUE_SOON,
+        action_followup.OVERDUE,
+        email_invitations.KIND,
+    }
 )
 MAX_ATTEMPTS = 5
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
@@ -173,16 +184,25 @@ def _deliver(
         report.note(f"skipped (past its grace) {notification.key}")
         return
     try:
-        message = notification.render()
         payload: dict[str, Any] = {
             "channel": notification.channel,
-            "message": message,
-            "attachments": [
-                {"filename": a.filename, "title": a.title, "content": a.content}
-                for a in notification.attachments()
-            ],
             "expires_at": (notification.due_at + notification.grace).isoformat(),
         }
+        if notification.mail:
+            outgoing = notification.mail()
+            payload |= {
+                "message": {"text": outgoing.subject},
+                "mail": outgoing.to_payload(),
+                "attachments": [],
+            }
+        else:
+            payload |= {
+                "message": notification.render(),
+                "attachments": [
+                    {"filename": a.filename, "title": a.title, "content": a.content}
+                    for a in notification.attachments()
+                ],
+            }
     except Exception as error:
         logger.exception("could not render %s; it will not be retried", notification.key)
         with session_scope(deps.engine) as session:
@@ -208,12 +228,14 @@ def _send(
     report: TickReport,
 ) -> None:
     try:
-        if not payload.get("message_ts"):
+        if "mail" in payload:
+            mail.send(deps.settings, mail.OutgoingMail.from_payload(payload["mail"]))
+        elif not payload.get("message_ts"):
             response = client.chat_postMessage(channel=payload["channel"], **payload["message"])
             payload = {**payload, "message_ts": response["ts"], "posted_in": response["channel"]}
             with session_scope(deps.engine) as session:
                 log.save_payload(session, notification_id=notification_id, payload=payload)
-        if payload["attachments"]:
+        if payload["attachments"] and "mail" not in payload:
             client.files_upload_v2(
                 channel=payload["posted_in"],
                 thread_ts=payload["message_ts"],
@@ -251,6 +273,19 @@ def _record_failure(
     reason = _describe(error)
     retry_at = now + RETRY_DELAYS[min(attempts - 1, len(RETRY_DELAYS) - 1)]
     expires_at = datetime.fromisoformat(payload["expires_at"])
+    if isinstance(error, mail.PermanentMailError):
+        logger.error("%s to %s was refused for good: %s", key, payload["channel"], reason)
+        with session_scope(deps.engine) as session:
+            log.mark_failed(
+                session,
+                notification_id=notification_id,
+                error=reason,
+                next_attempt_at=None,
+                status="rejected",
+            )
+        report.failed.append(key)
+        report.note(f"rejected {key}: {reason}")
+        return
     if attempts >= MAX_ATTEMPTS or retry_at > expires_at:
         retry_at_or_none = None
         logger.error(

@@ -10,8 +10,8 @@ from flask import Flask, Response, abort, jsonify, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
 
-from bot import invites, meetings
-from bot.app import work_queue_of
+from bot import invites, meetings, share_page
+from bot.app import cycle_thread_poster, work_queue_of
 from bot.deps import Deps
 from storage.db import database_answers
 
@@ -48,6 +48,8 @@ def create_web(app: App, deps: Deps | None = None) -> Flask:
 
         web.register_blueprint(create_blueprint(deps))
 
+    web.register_blueprint(share_page.create_blueprint(deps, announce=cycle_thread_poster(app, deps)))
+
     @web.get("/calendar/<secret>.ics")
     def calendar_feed(secret: str):
         """Members' subscribable calendar; the secret in the URL is the only key, so compare it in
@@ -55,18 +57,17 @@ def create_web(app: App, deps: Deps | None = None) -> Flask:
         expected = deps.settings.secret("itwg_calendar_secret")
         if not expected or not hmac.compare_digest(secret.encode(), expected.encode()):
             abort(404)
-        listed, emails = meetings.feed_meetings(deps, public=False)
-        feed = invites.build_feed(
-            listed, public=False, organizer_email=deps.settings.itwg_organizer_email, attendee_emails=emails
-        )
-        return _calendar_response(feed)
+        listed = meetings.feed_meetings(deps)
+        organizer = deps.settings.itwg_organizer_email
+        return _calendar_response(invites.build_feed(listed, public=False, organizer_email=organizer))
 
     @web.get("/registry/meetings.ics")
     def public_meetings_feed():
         if not deps.settings.itwg_public_registry:
             abort(404)
-        listed, _ = meetings.feed_meetings(deps, public=True)
-        return _calendar_response(invites.build_feed(listed, public=True))
+        listed = meetings.feed_meetings(deps)
+        organizer = deps.settings.itwg_organizer_email
+        return _calendar_response(invites.build_feed(listed, public=True, organizer_email=organizer))
 
     return web
 

@@ -3,11 +3,22 @@ gathered from the features into one command (``handlers.itwg``)."""
 
 from slack_bolt import App
 
-from handlers import action_items, digest, help, home, initiatives, itwg, meetings, membership, records
+from handlers import (
+    action_items,
+    contacts,
+    digest,
+    help,
+    home,
+    initiatives,
+    itwg,
+    meetings,
+    membership,
+    records,
+)
 from handlers.itwg import Subcommand
 
 # The order here is the order of `/itwg help`.
-FEATURES_WITH_SUBCOMMANDS = (initiatives, action_items, meetings, records, digest, membership, help)
+FEATURES_WITH_SUBCOMMANDS = (initiatives, action_items, meetings, records, digest, membership, contacts, help)
 
 
 def catalogue() -> list[Subcommand]:

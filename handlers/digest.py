@@ -18,12 +18,17 @@ def digest_command(request: CommandRequest) -> None:
     words = request.args.split(maxsplit=1)
     action = words[0].lower() if words else ""
     if action == "subscribe":
-        subscription = digest_schedule.subscribe(
+        subscribed = digest_schedule.subscribe(
             request.deps, actor=request.actor, args=words[1] if len(words) > 1 else ""
         )
-        schedule = digest_schedule.describe(subscription)
+        schedule = digest_schedule.describe(subscribed.subscription)
         request.reply(
-            render_message("digest_subscription.json.j2", subscription=subscription, schedule=schedule)
+            render_message(
+                "digest_subscription.json.j2",
+                subscription=subscribed.subscription,
+                schedule=schedule,
+                email=subscribed.email,
+            )
         )
         return
     if action == "unsubscribe":
@@ -53,7 +58,7 @@ def export_command(request: CommandRequest) -> None:
 SUBCOMMANDS = [
     Subcommand(
         name="digest",
-        usage="/itwg digest [since YYYY-MM-DD] | subscribe weekly|monthly [DAY HH:MM] | unsubscribe",
+        usage="/itwg digest [since YYYY-MM-DD] | subscribe weekly|monthly [DAY HH:MM] [email] | unsubscribe",
         example="/itwg digest since 2030-01-31",
         summary="Co-leads: the working group's status, sent to you privately (or on a schedule).",
         handler=digest_command,

@@ -173,6 +173,51 @@ class DigestSubscription(SQLModel, table=True):
     created_at: datetime = _timestamp(default_factory=utcnow)
 
 
+class DigestByEmail(SQLModel, table=True):
+    """A digest subscription delivered by e-mail rather than by direct message (one row when so)."""
+
+    __tablename__ = "digest_by_email"
+
+    subscription_id: int = Field(foreign_key="digestsubscription.id", primary_key=True)
+
+
+class Contact(SQLModel, table=True):
+    """Someone of an organisation the bot reaches by e-mail: a focal point outside the Slack
+    workspace, or a Slack person's address kept here too. ``email`` is stored lower-case and is
+    the identity: a contact whose address a Slack person has is that person, never a second one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320, unique=True)
+    is_focal_point: bool = Field(default=False)
+    created_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class EmailOptOut(SQLModel, table=True):
+    """An address that asked for no more e-mail from the bot (``/itwg email off`` or a link)."""
+
+    __tablename__ = "email_opt_out"
+
+    email: str = Field(max_length=320, primary_key=True)
+    at: datetime = _timestamp(default_factory=utcnow)
+
+
+class ShareLinkUse(SQLModel, table=True):
+    """A personal sharing link that has been used: its unique ``nonce`` makes it work once."""
+
+    __tablename__ = "share_link_use"
+
+    nonce: str = Field(max_length=64, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id")
+    used_at: datetime = _timestamp(default_factory=utcnow)
+
+
+# The clock looks for meetings changed in the last two days to e-mail their invitations.
+Index("ix_meeting_updated_at", Meeting.__table__.c.updated_at)  # type: ignore[attr-defined]
+
+
 class AuditEntry(SQLModel, table=True):
     """Who changed what, and when. Written in the same transaction as the change itself."""
 

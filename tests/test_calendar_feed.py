@@ -51,7 +51,9 @@ def test_members_feed_needs_the_secret_and_lists_every_meeting(bot):
     events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(text).walk("VEVENT")}
     assert set(events) == {"video@test", "cancelled@test"}
     assert str(events["cancelled@test"]["STATUS"]) == "CANCELLED"
-    assert "mailto:member@ilo.org" in text and "secret-room" in text
+    assert "secret-room" in text
+    assert "ATTENDEE" not in text, "a PUBLISH feed names no attendees"
+    assert "ORGANIZER" in text
     assert web.get("/calendar/calendar-secret-for-test.ics").status_code == 404
     assert web.get("/calendar/.ics").status_code == 404
     assert web.get("/calendar/calendar-secret-for-tests.ics").get_data() == response.get_data(), "stable"
@@ -65,12 +67,13 @@ def test_members_feed_is_404_when_no_secret_is_configured(bot):
     assert web.get("/calendar/.ics").status_code == 404
 
 
-def test_public_feed_exists_only_with_the_registry_and_shows_no_people_or_links(bot):
+def test_public_feed_exists_only_with_the_registry_and_shows_no_attendees_or_links(bot):
     _meetings(bot.deps.engine)
     assert _web(bot).get("/registry/meetings.ics").status_code == 404
     response = _web(bot, itwg_public_registry=True).get("/registry/meetings.ics")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
     vobject.readOne(text, validate=True)
-    assert "ATTENDEE" not in text and "ORGANIZER" not in text
+    assert "ATTENDEE" not in text and "member@ilo.org" not in text
+    assert "ORGANIZER" in text, "PUBLISH requires one; it is the secretariat's address"
     assert "video.example.org" not in text and "URL:" not in text

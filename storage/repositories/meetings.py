@@ -61,3 +61,14 @@ def for_feed(session: Session, *, since: datetime) -> list[Meeting]:
     """Every meeting (cancelled ones too) starting at or after ``since``, for the calendar feeds."""
     statement = select(Meeting).where(Meeting.starts_at >= since).order_by(Meeting.starts_at)
     return list(session.exec(statement))
+
+
+def changed_since(session: Session, *, since: datetime, starting_after: datetime) -> list[Meeting]:
+    """Meetings (cancelled ones too) changed at or after ``since`` that have not started by
+    ``starting_after``: the ones whose invitations may still be due."""
+    statement = (
+        select(Meeting)
+        .where(Meeting.updated_at >= since, Meeting.starts_at > starting_after)
+        .order_by(col(Meeting.updated_at), col(Meeting.id))
+    )
+    return list(session.exec(statement))

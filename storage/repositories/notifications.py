@@ -137,9 +137,12 @@ def settle_stale_claim(
     return result.rowcount == 1  # type: ignore[attr-defined]
 
 
-def interrupted_since(session: Session, *, since: datetime | None, limit: int = 20) -> list[Notification]:
-    """Notifications not known to have gone out (``interrupted``), newest first."""
-    statement = select(Notification).where(Notification.status == "interrupted")
+def interrupted_since(
+    session: Session, *, since: datetime | None, limit: int = 20, statuses: tuple[str, ...] = ("interrupted",)
+) -> list[Notification]:
+    """Notifications not known to have gone out (``interrupted``; with ``statuses``, also e.g. e-mails
+    ``rejected`` for good by the mail server), newest first."""
+    statement = select(Notification).where(col(Notification.status).in_(statuses))
     if since is not None:
         statement = statement.where(col(Notification.claimed_at) >= since)
     return list(session.exec(statement.order_by(col(Notification.claimed_at).desc()).limit(limit)))

@@ -1,8 +1,12 @@
 """Who receives meeting invites and sharing nudges."""
 
+from typing import TypeVar
+
 from sqlmodel import Session, col, select
 
-from storage.models import Person
+from storage.models import Contact, Person
+
+Someone = TypeVar("Someone", Person, Contact)
 
 
 def attendee_emails(session: Session) -> list[str]:
@@ -19,7 +23,8 @@ def people_by_organisation(session: Session) -> dict[int, list[Person]]:
     return grouped
 
 
-def nudge_recipients(people: list[Person]) -> list[Person]:
-    """An organisation's focal points, or everyone known there when it has named none."""
+def nudge_recipients(people: list[Someone]) -> list[Someone]:
+    """An organisation's focal points, or everyone known there when it has named none (Slack people
+    and e-mail contacts alike)."""
     focal_points = [person for person in people if person.is_focal_point]
     return focal_points or people
