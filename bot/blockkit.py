@@ -34,13 +34,22 @@ def _clip_text_object(obj: dict[str, Any] | None, limit: int) -> None:
 
 
 def _fit_element(element: dict[str, Any]) -> None:
+    """Clip an element's texts; an initial option is clipped exactly as its twin in the options, since
+    Slack matches them by text as well as value."""
     if element.get("type") == "button":
         _clip_text_object(element.get("text"), BUTTON_TEXT)
-    for key in ("options", "initial_options"):
-        if isinstance(element.get(key), list):
-            element[key] = element[key][:OPTIONS]
-            for option in element[key]:
-                _clip_text_object(option.get("text"), OPTION_TEXT)
+    if isinstance(element.get("options"), list):
+        element["options"] = element["options"][:OPTIONS]
+    if isinstance(element.get("initial_options"), list):
+        element["initial_options"] = element["initial_options"][:OPTIONS]
+    chosen = [
+        element.get("initial_option"),
+        *(element.get("options") or []),
+        *(element.get("initial_options") or []),
+    ]
+    for option in chosen:
+        if isinstance(option, dict):
+            _clip_text_object(option.get("text"), OPTION_TEXT)
 
 
 def _fit_block(block: dict[str, Any]) -> None:
