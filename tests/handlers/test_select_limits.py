@@ -10,7 +10,9 @@ from bot import membership
 from bot.blockkit import OPTION_TEXT, OPTIONS
 from storage.db import session_scope
 from storage.repositories import organisations
+from tests.handlers.initiative_helpers import VALID, initiatives, open_share_modal
 from tests.harness import PEOPLE
+from tests.reliability.forms import state_values
 
 LONG_NAME = ("Intergovernmental Commission for the Coordination of Evidence-Based Prevention " * 3)[:200]
 
@@ -73,3 +75,37 @@ def test_a_member_of_an_organisation_with_a_long_name_opens_the_action_form(bot)
         owner = next(b for b in view["blocks"] if b.get("block_id") == "owner")["element"]
         assert owner["initial_option"]["value"] == owner["options"][0]["value"]
         assert_slack_accepts(view)
+
+
+def _many_organisations(bot, count: int = 120) -> None:
+    _add_organisations(
+        bot, [{"acronym": f"ORG{n:03d}", "name": f"Organisation {n}", "role": "member"} for n in range(count)]
+    )
+
+
+def test_with_more_than_100_organisations_the_co_leads_forms_keep_their_selections(bot):
+    _many_organisations(bot)
+    view = open_share_modal(bot, who="WHO")
+    assert_slack_accepts(view)
+
+    bot.command("action", who="WHO")
+    assert_slack_accepts(_last_view(bot))
+
+    with session_scope(bot.deps.engine) as session:
+        ids = {o.acronym: o.id for o in organisations.list_all(session)}
+    values = {**VALID, "lead": str(ids["WHO"]), "partners": [str(ids["ORG119"]), str(ids["UNODC"])]}
+    bot.submit(view, state_values(view, values), who="WHO")
+    [shared] = initiatives(bot)
+    bot.command(f"edit-initiative {shared.id}", who="WHO")
+    edit = _last_view(bot)
+    assert_slack_accepts(edit)
+    partners = next(b for b in edit["blocks"] if b.get("block_id") == "partners")["element"]
+    assert {o["value"] for o in partners["initial_options"]} == {str(ids["ORG119"]), str(ids["UNODC"])}
+
+    bot.command("action ORG119 2030-03-01 Circulate the draft", who="WHO")
+    item_id = bot.last_reply_text().split("#", 1)[1].split()[0].strip("*:")
+    bot.click("action_item_reassign", item_id, who="WHO")
+    reassign = _last_view(bot)
+    assert_slack_accepts(reassign)
+    owner = next(b for b in reassign["blocks"] if b.get("block_id") == "owner")["element"]
+    assert owner["initial_option"]["text"]["text"].startswith("ORG119")
