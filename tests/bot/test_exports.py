@@ -199,3 +199,30 @@ def test_render_export_rejects_unknown_formats():
     data = exports.ExportData(generated_at=fx.NOW, public=False, initiatives=[], action_items=[], meetings=[])
     with pytest.raises(UserError, match="csv, json, md or ics"):
         exports.render_export(data, fmt="xml", organizer_email="x@example.org")
+
+
+FORMULAS = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.fixture
+def formulas(engine, clock):
+    clock.set(fx.NOW)
+    with session_scope(engine) as session:
+        for title in FORMULAS:
+            fx.initiative(session, "ILO", title, summary=title, visibility="shareable")
+        fx.action_item(session, "WHO", "=1+2", due=date(2030, 3, 10))
+
+
+def _csv_titles(content: str) -> list[str]:
+    return [row["title"] for row in csv.DictReader(io.StringIO(content.lstrip("\ufeff"), newline=""))]
+
+
+def test_csv_exports_never_hand_a_spreadsheet_a_formula(formulas, bot, database_url):
+    expected = ["'" + title for title in FORMULAS] + ["'=1+2"]
+    cli = run_itwg("export", "--format", "csv", env={"DATABASE_URL": database_url})
+    assert cli.returncode == 0, cli.stderr
+    # (read back as text, the CLI's output has its carriage returns turned into newlines)
+    assert _csv_titles(cli.stdout) == [title.replace("\r", "\n") for title in expected]
+    bot.command("export csv", who="ILO")
+    upload = next(iter(bot.slack.uploads.values()))
+    assert _csv_titles(upload["content"].decode("utf-8")) == expected
