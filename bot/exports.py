@@ -83,6 +83,7 @@ def markdown_environment() -> Environment:
         ("initiative_status", vocabulary.INITIATIVE_STATUSES),
     ):
         env.filters[name] = label_filter(mapping)
+    env.filters["places"] = vocabulary.place_labels
     env.globals.update(vocabulary=vocabulary)
     return env
 
@@ -193,7 +194,8 @@ def _joined(codes: list[str], mapping: dict[str, str] | None = None) -> str:
 def scope_text(record: InitiativeRecord) -> str:
     if record.initiative.scope_global:
         return "Global"
-    return _joined([*record.tags.get("region", []), *record.tags.get("country", [])])
+    codes = [*record.tags.get("region", []), *record.tags.get("country", [])]
+    return LIST_SEPARATOR.join(vocabulary.place_label(code) for code in codes)
 
 
 def csv_rows(data: ExportData) -> list[dict[str, Any]]:

@@ -140,6 +140,7 @@ def environment() -> Environment:
         initiative_status=label_filter(vocabulary.INITIATIVE_STATUSES),
         visibility=label_filter(vocabulary.VISIBILITY),
         role=label_filter(vocabulary.ROLES),
+        places=vocabulary.place_labels,
     )
     env.globals.update(vocabulary=vocabulary)
     return env

@@ -1,5 +1,7 @@
 """The working group's fixed vocabularies (from its inaugural meeting), as code → label."""
 
+from collections.abc import Iterable
+
 OBJECTIVES: dict[str, str] = {
     "advocacy": "Advocacy for investment in prevention and treatment",
     "stigma": "Reducing stigma and discrimination in access to services",
@@ -304,3 +306,13 @@ COUNTRIES: dict[str, str] = {
     "ZM": "Zambia",
     "ZW": "Zimbabwe",
 }
+
+
+def place_label(code: str) -> str:
+    """A region's label or a country's name, as people read them; an unknown code stands for itself."""
+    return REGIONS.get(code) or COUNTRIES.get(code, code)
+
+
+def place_labels(codes: Iterable[str] | None) -> str:
+    """Regions and countries (codes, as tags store them) as a reader's list of names."""
+    return ", ".join(place_label(code) for code in codes or [])

@@ -33,6 +33,7 @@ def records(engine, clock):
             objectives=("advocacy", "stigma"),
             populations=("youth",),
             continuum=("prevention",),
+            regions=("africa", "middle_east_north_africa"),
             countries=("CI", "GH"),
             start=date(2030, 1, 1),
             end=date(2031, 6, 30),
@@ -57,7 +58,11 @@ def test_json_round_trips_every_initiative_action_item_and_meeting(records, deps
     assert first["lead_organisation"] == "ILO" and first["partner_organisations"] == []
     assert first["objectives"] == ["advocacy", "stigma"] and first["populations"] == ["youth"]
     assert first["continuum"] == ["prevention"]
-    assert first["scope"] == {"global": False, "regions": [], "countries": ["CI", "GH"]}
+    assert first["scope"] == {
+        "global": False,
+        "regions": ["africa", "middle_east_north_africa"],
+        "countries": ["CI", "GH"],
+    }
     assert (first["start_date"], first["end_date"]) == ("2030-01-01", "2031-06-30")
     assert first["link"] == "https://ilo.org/youth" and first["visibility"] == "shareable"
     assert second["scope"]["global"] is True and second["start_date"] is None
@@ -87,7 +92,8 @@ def test_csv_opens_as_one_table_and_round_trips(records, deps):
     assert ilo["organisations"] == "ILO"
     labels = {v: k for k, v in exports.vocabulary.OBJECTIVES.items()}
     assert [labels[x] for x in ilo["objectives"].split("; ")] == ["advocacy", "stigma"]
-    assert ilo["scope"] == "CI; GH" and rows[1]["scope"] == "Global"
+    assert ilo["scope"] == "Africa; Middle East and North Africa; Côte d'Ivoire; Ghana"
+    assert rows[1]["scope"] == "Global"
     assert (ilo["start"], ilo["end"], ilo["status"]) == ("2030-01-01", "2031-06-30", "Ongoing")
     assert rows[2]["title"] == "Map services" and rows[2]["details"] == "Done; published"
     assert rows[5]["id"] == "q2-2030@itwg" and rows[5]["status"] == "cancelled"

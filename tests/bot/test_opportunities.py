@@ -105,7 +105,7 @@ def test_opportunities_command_explains_each_match_and_offers_to_connect(engine,
     Block.parse_all(reply["blocks"])
     text = message_text(reply)
     assert "ILO + UNICEF" in text
-    assert "Why ILO and UNICEF" in text and "KE" in text and "Youth" in text
+    assert "Why ILO and UNICEF" in text and "place Kenya" in text and "Youth" in text
     assert "Youth &lt;clubs&gt;" in text
     buttons = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert [b["text"]["text"] for b in buttons] == ["Connect us"]
@@ -142,3 +142,15 @@ def test_connect_us_with_a_stale_button_explains_instead_of_failing(engine, bot)
 def test_no_opportunities_says_so(engine, bot):
     bot.command("opportunities", who="ILO")
     assert "No opportunities right now" in bot.last_reply_text()
+
+
+def test_the_explanation_names_regions_and_countries_not_their_codes(engine, bot):
+    with session_scope(engine) as session:
+        for org in ("ILO", "UNICEF"):
+            places = {"regions": ("africa", "middle_east_north_africa"), "countries": ("CI",)}
+            fx.initiative(session, org, f"{org} plan", shared_by=org, **places, **COMMON)
+    bot.command("opportunities", who="ILO")
+    text = message_text(bot.replies()[-1])
+    place = text.split("; place ", 1)[1].split(";", 1)[0]
+    assert set(place.split(", ")) == {"Africa", "Middle East and North Africa", "Côte d'Ivoire"}
+    assert "africa" not in text and "CI" not in text.replace("CICAD", "")
