@@ -1,6 +1,7 @@
 """Sharing, validating, announcing, listing and editing initiatives through the real App."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +24,8 @@ from tests.handlers.initiative_helpers import (
 )
 from tests.harness import CHANNEL, PEOPLE, message_text
 from tests.reliability.forms import state_values
+
+ZWJ = "\u200d"
 
 
 def organisation_id(bot, acronym: str) -> int:
@@ -303,6 +306,30 @@ def test_mrkdwn_in_a_title_pings_nobody_and_round_trips_in_the_edit_form(bot):
     bot.command("edit-initiative 1")
     view = bot.opened_views()[-1]
     assert next(b for b in view["blocks"] if b["block_id"] == "title")["element"]["initial_value"] == title
+
+
+def _bold_title(text: str, number: int) -> str:
+    """The bold span ``*#N …*`` of a card, as Slack would delimit it: up to the first mark ``*``
+    that is not held between zero-width joiners."""
+    start = text.index(f"*#{number} ") + 1
+    for at in range(start, len(text)):
+        if text[at] == "*" and not (text[at - 1] == ZWJ and text[at + 1 : at + 2] == ZWJ):
+            return text[start:at]
+    raise AssertionError("the bold never closes")
+
+
+def test_formatting_marks_in_a_title_leave_the_bold_around_it_whole(bot):
+    title = "Kids *first* _and_ ~old~ `code` * end_"
+    share(bot, title=title)
+    bot.command("initiatives")
+    bot.command("confirm-initiative 1 ongoing")
+    cards = [message_text(m) for m in [*bot.posts(CHANNEL), *bot.replies()] if "#1 " in message_text(m)]
+    assert len(cards) >= 3, "announcement, listing and confirmation"
+    for text in cards:
+        bold = _bold_title(text, 1)
+        assert bold.replace(ZWJ, "") == f"#1 {title}"
+        assert not re.search(r"(?<!\u200d)[*_~`]|[*_~`](?!\u200d)", bold), bold
+    assert initiatives(bot)[0].title == title
 
 
 def test_two_first_shares_racing_keep_one_thread_for_the_cycle(bot):
