@@ -369,3 +369,42 @@ def test_a_co_lead_must_pick_a_known_lead_organisation(bot):
 def test_an_overlong_search_is_refused_with_the_accepted_form(bot):
     bot.command("initiatives " + "x" * 101)
     assert "up to 100 characters" in bot.last_reply_text()
+
+
+UN_NAMES = {
+    "Viet Nam": "VN",
+    "Türkiye": "TR",
+    "Czechia": "CZ",
+    "Republic of Korea": "KR",
+    "State of Palestine": "PS",
+    "United Kingdom": "GB",
+    "Bolivia (Plurinational State of)": "BO",
+    "Côte d’Ivoire": "CI",
+    "Democratic Republic of the Congo": "CD",
+}
+
+
+def test_countries_are_understood_by_their_un_and_iso_names_and_shown_by_un_short_names(bot):
+    typed = (
+        "; ".join(UN_NAMES) + "; Korea, Republic of; the Plurinational State of Bolivia; Korea (South); KEN"
+    )
+    response = share(bot, countries=typed)
+    assert response.status == 200 and not response.body, response.body
+    [shared] = initiatives(bot)
+    assert {v for k, v in tags(bot, shared.id) if k == "country"} == {*UN_NAMES.values(), "KE"}
+    [confirmation] = bot.posts(PEOPLE["ILO"].id)
+    card = message_text(confirmation)
+    for name in (
+        "Viet Nam",
+        "Republic of Korea",
+        "Bolivia (Plurinational State of)",
+        "Democratic Republic of",
+    ):
+        assert name in card
+
+
+def test_a_name_that_is_no_country_is_refused_by_name(bot):
+    response = share(bot, countries="Kenya, Atlantis, Africa")
+    errors = bot.refusal(response)
+    assert "“Atlantis”" in errors["countries"] and "“Africa”" in errors["countries"]
+    assert initiatives(bot) == []
