@@ -408,3 +408,11 @@ def test_a_name_that_is_no_country_is_refused_by_name(bot):
     errors = bot.refusal(response)
     assert "“Atlantis”" in errors["countries"] and "“Africa”" in errors["countries"]
     assert initiatives(bot) == []
+
+
+def test_cards_show_the_continuum_areas(bot):
+    share(bot, continuum=["prevention", "rehabilitation_recovery"])
+    bot.command("initiatives")
+    [confirmation] = bot.posts(PEOPLE["ILO"].id)
+    for message in (confirmation, bot.replies()[-1]):
+        assert "Continuum: Prevention, Rehabilitation and recovery" in message_text(message)
