@@ -57,6 +57,14 @@ def _fit_options(element: dict[str, Any]) -> None:
     element["options"] = kept[:OPTIONS]
 
 
+def fit_options(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Options as Slack accepts them: at most 100, each text at most 75 characters."""
+    options = options[:OPTIONS]
+    for option in options:
+        _clip_text_object(option.get("text"), OPTION_TEXT)
+    return options
+
+
 def _fit_element(element: dict[str, Any]) -> None:
     """Clip an element's texts; an initial option is clipped exactly as its twin in the options, since
     Slack matches them by text as well as value."""

@@ -17,7 +17,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot import vocabulary
-from bot.blockkit import fit_message, fit_view
+from bot.blockkit import OPTIONS, fit_message, fit_view
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 FORMATTING_MARK = re.compile(r"([*_~`])")
@@ -152,7 +152,7 @@ def environment() -> Environment:
         role=label_filter(vocabulary.ROLES),
         places=vocabulary.place_labels,
     )
-    env.globals.update(vocabulary=vocabulary)
+    env.globals.update(vocabulary=vocabulary, max_options=OPTIONS)
     return env
 
 

@@ -3,7 +3,17 @@ gathered from the features into one command (``handlers.itwg``)."""
 
 from slack_bolt import App
 
-from handlers import action_items, digest, help, home, initiatives, itwg, meetings, membership
+from handlers import (
+    action_items,
+    digest,
+    help,
+    home,
+    initiatives,
+    itwg,
+    meetings,
+    membership,
+    organisation_options,
+)
 from handlers.itwg import Subcommand
 
 # The order here is the order of `/itwg help`.
@@ -21,3 +31,4 @@ def register(app: App) -> None:
     meetings.register(app)
     digest.register(app)
     home.register(app)
+    organisation_options.register(app)
