@@ -10,10 +10,10 @@ from storage.models import AuditEntry, Meeting
 from tests.registry.conftest import add_meeting
 
 PRIVATE_PLACES = {
-    "www.zoom.us/j/222?pwd=Zm9vYmFy": ("zoom.us", "222", "pwd", "Zm9vYmFy"),
-    "zoom.us/j/333?pwd=YmF6cXV4": ("zoom.us", "333", "pwd", "YmF6cXV4"),
+    "www.zoom.us/j/222?pwd=Zm9vYmFy": ("zoom.us", "j/222", "pwd", "Zm9vYmFy"),
+    "zoom.us/j/333?pwd=YmF6cXV4": ("zoom.us", "j/333", "pwd", "YmF6cXV4"),
     "Teams meeting ID 444 555 666, passcode k7Q2x": ("Teams", "444 555 666", "passcode", "k7Q2x"),
-    "https://video.example.org/j/777?pwd=c2VjcmV0": ("video.example.org", "777", "c2VjcmV0"),
+    "https://video.example.org/j/777?pwd=c2VjcmV0": ("video.example.org", "j/777", "c2VjcmV0"),
 }
 VENUE = "Vienna International Centre, Room M3, gate 1 code 4711"
 
