@@ -2,14 +2,18 @@
 there are: an option's text is at most 75 characters, a select has at most 100 options, and an
 initial selection must be one of the options, text and value alike (else ``invalid_arguments``)."""
 
+import io
 import json
 from typing import Any
 
 from slack_sdk.models.views import View
+from sqlmodel import select
 
 from bot import membership
 from bot.blockkit import OPTION_TEXT, OPTIONS
+from bot.console.session import ConsoleSession
 from storage.db import session_scope
+from storage.models import ActionItem, Organisation
 from storage.repositories import organisations
 from tests.handlers.initiative_helpers import VALID, initiatives, open_share_modal
 from tests.harness import PEOPLE
@@ -30,12 +34,12 @@ def _selects(view: dict[str, Any]) -> list[dict[str, Any]]:
 def assert_slack_accepts(view: dict[str, Any]) -> None:
     """What Slack checks of a view's selects, beside the slack_sdk models' own validation."""
     View(**view).validate_json()
-    for select in _selects(view):
-        options = select["options"]
+    for element in _selects(view):
+        options = element["options"]
         assert len(options) <= OPTIONS
         assert all(len(option["text"]["text"]) <= OPTION_TEXT for option in options)
-        chosen = select.get("initial_options") or (
-            [select["initial_option"]] if "initial_option" in select else []
+        chosen = element.get("initial_options") or (
+            [element["initial_option"]] if "initial_option" in element else []
         )
         for option in chosen:
             assert option in options, f"initial {option} is not among the options"
@@ -78,10 +82,12 @@ def test_a_member_of_an_organisation_with_a_long_name_opens_the_action_form(bot)
         assert_slack_accepts(view)
 
 
+def _organisation_entries(count: int) -> list[dict[str, Any]]:
+    return [{"acronym": f"ORG{n:03d}", "name": f"Organisation {n}", "role": "member"} for n in range(count)]
+
+
 def _many_organisations(bot, count: int = 120) -> None:
-    _add_organisations(
-        bot, [{"acronym": f"ORG{n:03d}", "name": f"Organisation {n}", "role": "member"} for n in range(count)]
-    )
+    _add_organisations(bot, _organisation_entries(count))
 
 
 def _suggest(bot, view: dict[str, Any], block_id: str, typed: str, who: str = "WHO") -> list[dict[str, Any]]:
@@ -158,3 +164,24 @@ def external_values(view: dict[str, Any], answers: dict[str, Any]) -> dict[str, 
         }
     }
     return values
+
+
+def test_the_console_searches_an_organisation_select_beyond_100(settings, engine):
+    with session_scope(engine) as session:
+        organisations.upsert_many(
+            session,
+            entries=[
+                {"acronym": f"ORG{n:03d}", "name": f"Organisation {n}", "role": "member"} for n in range(120)
+            ],
+        )
+    answers = iter(["/itwg action", "Circulate the draft", "org119", "1", "", "2030-03-01", ""])
+    out = io.StringIO()
+    session = ConsoleSession(settings, email="wen.lead@who.int", ask=lambda _: next(answers, None), out=out)
+    try:
+        session.run_line(next(answers))
+    finally:
+        session.close()
+    assert "1. ORG119 (Organisation 119)" in out.getvalue()
+    with session_scope(engine) as db:
+        [item] = db.exec(select(ActionItem)).all()
+        assert db.get(Organisation, item.owner_organisation_id).acronym == "ORG119"
