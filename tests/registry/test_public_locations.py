@@ -65,8 +65,10 @@ def test_a_co_lead_marks_a_location_public_on_the_form_and_withdraws_it_on_resch
     assert "LOCATION:Palais des Nations\\, Geneva" in public, "in the public feed"
 
     bot.command(f"reschedule {shown.id} 2030-09-11 15:00 private-location", who="WHO")
+    assert "Its location is not shown publicly." in bot.last_reply_text()
     assert "Palais des Nations" not in _public_texts(http)
     bot.command(f"reschedule {private.id} 2030-09-12 15:00 public-location", who="UNODC")
+    assert "Its location may be shown on the public registry." in bot.last_reply_text()
     assert "Palais Wilson" in _public_texts(http)
     with session_scope(bot.deps.engine) as session:
         changes = session.exec(select(AuditEntry).where(AuditEntry.action == "meeting.reschedule")).all()
@@ -86,6 +88,7 @@ def test_the_schedule_form_offers_the_choice_unticked(bot):
 
 def test_the_schedule_command_can_mark_the_location_public(bot):
     bot.command("schedule 2030-09-10 15:00 Europe/Vienna public-location", who="WHO")
+    assert "Its location may be shown on the public registry." in bot.last_reply_text()
     with session_scope(bot.deps.engine) as session:
         [meeting] = session.exec(select(Meeting)).all()
     assert meeting.location_public and meeting.starts_at == datetime(2030, 9, 10, 13, 0, tzinfo=UTC)
