@@ -5,7 +5,7 @@ Rendered twice from the same data: as a Slack message (``agenda.json.j2``) and a
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
@@ -48,6 +48,15 @@ class Agenda:
     @property
     def overdue_items(self) -> list[OpenItem]:
         return [item for item in self.open_items if item.overdue]
+
+    @property
+    def meeting_time(self) -> str:
+        """When the meeting starts where it is held, with UTC beside it: a file has no reader's
+        timezone to show it in, and a time in UTC alone leaves everyone to convert it."""
+        assert self.meeting is not None
+        local = self.meeting.starts_at.astimezone(ZoneInfo(self.meeting.timezone))
+        utc = self.meeting.starts_at.astimezone(UTC)
+        return f"{local:%A %d %B %Y, %H:%M} {self.meeting.timezone} ({utc:%H:%M} UTC)"
 
     @property
     def shared_count(self) -> int:

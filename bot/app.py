@@ -6,6 +6,7 @@ from typing import Any
 
 from huey import Huey
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.deps import Deps
@@ -17,6 +18,19 @@ from handlers.middleware import inject_deps, strip_nul_characters
 from storage.db import make_engine
 
 logger = logging.getLogger(__name__)
+
+
+class _WithoutTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment even when given a client, then warns at every
+    start that the token will be unused. The client is built from that same token, so the warning
+    only adds noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+BOLT_LOGGER = logging.getLogger("itwg.bolt")
+BOLT_LOGGER.addFilter(_WithoutTokenNotice())
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -50,7 +64,7 @@ def create_app(
         token_verification_enabled=False,
         request_verification_enabled=True,
         process_before_response=True,
-        logger=logging.getLogger("itwg.bolt"),
+        logger=BOLT_LOGGER,
     )
     WorkQueue(huey, deps).attach(app)
     app.use(only_from_queue)

@@ -33,14 +33,54 @@ def _clip_text_object(obj: dict[str, Any] | None, limit: int) -> None:
         obj["text"] = _clip(obj["text"], limit)
 
 
+def _initial_values(element: dict[str, Any]) -> set[str]:
+    chosen = element.get("initial_options")
+    chosen = chosen if isinstance(chosen, list) else [element.get("initial_option")]
+    return {option["value"] for option in chosen if isinstance(option, dict) and "value" in option}
+
+
+def _fit_options(element: dict[str, Any]) -> None:
+    """Cut a select's options to Slack's 100 without ever dropping one that is initially selected:
+    Slack refuses a view whose initial selection is not among its options (``invalid_arguments``)."""
+    options = element.get("options")
+    if not isinstance(options, list) or len(options) <= OPTIONS:
+        return
+    initial = _initial_values(element)
+    room = OPTIONS - sum(1 for option in options if option.get("value") in initial)
+    kept = []
+    for option in options:
+        if option.get("value") in initial:
+            kept.append(option)
+        elif room > 0:
+            kept.append(option)
+            room -= 1
+    element["options"] = kept[:OPTIONS]
+
+
+def fit_options(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Options as Slack accepts them: at most 100, each text at most 75 characters."""
+    options = options[:OPTIONS]
+    for option in options:
+        _clip_text_object(option.get("text"), OPTION_TEXT)
+    return options
+
+
 def _fit_element(element: dict[str, Any]) -> None:
+    """Clip an element's texts; an initial option is clipped exactly as its twin in the options, since
+    Slack matches them by text as well as value."""
     if element.get("type") == "button":
         _clip_text_object(element.get("text"), BUTTON_TEXT)
-    for key in ("options", "initial_options"):
-        if isinstance(element.get(key), list):
-            element[key] = element[key][:OPTIONS]
-            for option in element[key]:
-                _clip_text_object(option.get("text"), OPTION_TEXT)
+    _fit_options(element)
+    if isinstance(element.get("initial_options"), list):
+        element["initial_options"] = element["initial_options"][:OPTIONS]
+    chosen = [
+        element.get("initial_option"),
+        *(element.get("options") or []),
+        *(element.get("initial_options") or []),
+    ]
+    for option in chosen:
+        if isinstance(option, dict):
+            _clip_text_object(option.get("text"), OPTION_TEXT)
 
 
 def _fit_block(block: dict[str, Any]) -> None:

@@ -30,6 +30,9 @@ def _configure_logging(verbose: bool = False) -> None:
     logging.getLogger("slack_bolt").setLevel(logging.INFO)
     # A line per sweep of the queue (every few seconds) would drown what matters.
     logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
+    # Alembic's "Context impl …", "Will assume …" and a line per revision say nothing an operator
+    # needs: `itwg migrate` ends with one line of its own.
+    logging.getLogger("alembic").setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:

@@ -7,8 +7,6 @@ documented in the README. ``public`` exports hold shareable initiatives only: no
 meetings, which are the working group's own business.
 """
 
-import csv
-import io
 import json
 import os
 import tempfile
@@ -21,7 +19,7 @@ from typing import Any
 from icalendar import Calendar, Event
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from bot import identity, vocabulary
+from bot import identity, spreadsheet, vocabulary
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
@@ -34,7 +32,6 @@ from storage.repositories.exports import ActionItemRecord, InitiativeRecord, Mee
 
 SLACK_FORMATS = ("csv", "json", "ics")
 LIST_SEPARATOR = "; "
-CSV_BOM = "\ufeff"
 CSV_COLUMNS = (
     "record",
     "id",
@@ -93,6 +90,7 @@ def markdown_environment() -> Environment:
         ("initiative_status", vocabulary.INITIATIVE_STATUSES),
     ):
         env.filters[name] = label_filter(mapping)
+    env.filters["places"] = vocabulary.place_labels
     env.globals.update(vocabulary=vocabulary)
     return env
 
@@ -216,10 +214,11 @@ def _joined(codes: list[str], mapping: dict[str, str] | None = None) -> str:
 def scope_text(record: InitiativeRecord) -> str:
     if record.initiative.scope_global:
         return "Global"
-    return _joined([*record.tags.get("region", []), *record.tags.get("country", [])])
+    codes = [*record.tags.get("region", []), *record.tags.get("country", [])]
+    return LIST_SEPARATOR.join(vocabulary.place_label(code) for code in codes)
 
 
-def csv_rows(data: ExportData) -> list[dict[str, str]]:
+def csv_rows(data: ExportData) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for record in data.initiatives:
         i = record.initiative
@@ -274,18 +273,11 @@ def csv_rows(data: ExportData) -> list[dict[str, str]]:
                 "minutes": data.extras(meeting).minutes,
             }
         )
-    return [
-        {column: "" if row.get(column) is None else str(row[column]) for column in CSV_COLUMNS}
-        for row in rows
-    ]
+    return rows
 
 
 def to_csv(data: ExportData) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(csv_rows(data))
-    return CSV_BOM + buffer.getvalue()
+    return spreadsheet.to_csv(CSV_COLUMNS, csv_rows(data), bom=True)
 
 
 def to_markdown(data: ExportData) -> str:

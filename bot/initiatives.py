@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 from sqlmodel import Session
 
-from bot import parsing, vocabulary
+from bot import countries, parsing, vocabulary
 from bot.actor import Actor
 from bot.cycles import Cycle, OrganisationSharing, current_cycle, sharing_status
 from bot.deps import Deps
@@ -102,7 +102,7 @@ class InitiativeCard:
             vocabulary.REGIONS.get(code, code) for code in self.regions
         ]
         if self.countries:
-            parts.append(", ".join(self.countries))
+            parts.append(", ".join(vocabulary.COUNTRIES.get(code, code) for code in self.countries))
         return "; ".join(parts)
 
 
@@ -120,22 +120,29 @@ def _text(raw: Any) -> str:
 
 
 def parse_countries(text: str) -> list[str]:
-    """ISO codes from text like ``KE, nigeria; Côte d'Ivoire``; UserError naming what was not understood."""
-    names = {name.lower(): code for code, name in vocabulary.COUNTRIES.items()}
+    """ISO codes from text like ``KE, nigeria; Côte d'Ivoire; Korea, Republic of``: codes, and the
+    UN's, ISO's and the time-zone database's names. A name written with a comma (ISO's "Korea,
+    Republic of") is tried whole before its parts. UserError naming what was not understood."""
+    tokens = [t.strip() for t in COUNTRY_SEPARATORS.split(text) if t.strip()]
     codes: list[str] = []
     unknown: list[str] = []
-    for token in (t.strip() for t in COUNTRY_SEPARATORS.split(text)):
-        if not token:
-            continue
-        code = token.upper() if token.upper() in vocabulary.COUNTRIES else names.get(token.lower())
-        if code is None:
-            unknown.append(token)
-        elif code not in codes:
+    index = 0
+    while index < len(tokens):
+        joined = ", ".join(tokens[index : index + 2]) if index + 1 < len(tokens) else None
+        code = countries.code_of(joined) if joined else None
+        if code is not None:
+            index += 2
+        else:
+            code = countries.code_of(tokens[index])
+            if code is None:
+                unknown.append(tokens[index])
+            index += 1
+        if code is not None and code not in codes:
             codes.append(code)
     if unknown:
         raise UserError(
             f"I don't recognise {', '.join(f'“{u}”' for u in unknown)} as a country. Type ISO codes or "
-            "names separated by commas, e.g. KE, Nigeria."
+            "names separated by commas, e.g. KE, Nigeria, Viet Nam."
         )
     return codes
 

@@ -101,10 +101,12 @@ def _event(
     event.add("transp", "OPAQUE")
     if meeting.series_uid:
         event.add("related-to", meeting.series_uid)
-    where = meeting.location
-    if where and not (public and is_url(where)):
+    # The public feed shows where only when a co-lead marked the location public: a link without a
+    # scheme or a line of text ("Teams meeting ID …, passcode …") can carry a passcode as well as a URL.
+    where = meeting.location if meeting.location_public or not public else None
+    if where:
         event.add("location", where)
-    if where and is_url(where) and not public:
+    if where and is_url(where):
         event.add("url", where.strip())
         event.add("description", vText(f"Join: {where.strip()}"))
     if organizer_email:

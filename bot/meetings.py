@@ -16,6 +16,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import invites, parsing
@@ -35,7 +36,10 @@ SERIES_MONTHS = 3
 DEFAULT_DURATION_MINUTES = 90
 MAX_DURATION_MINUTES = 12 * 60
 MAX_AHEAD = timedelta(days=5 * 366)
-SCHEDULE_USAGE = "`/itwg schedule YYYY-MM-DD HH:MM [timezone] [in-person] [quarterly]`"
+SCHEDULE_USAGE = "`/itwg schedule YYYY-MM-DD HH:MM [timezone] [in-person] [quarterly] [public-location]`"
+# Words that say whether a meeting's location (link or venue) may be shown on the public pages.
+PUBLIC_LOCATION = ("public-location", "location-public")
+PRIVATE_LOCATION = ("private-location", "location-private")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,19 @@ class MeetingRequest:
     duration_minutes: int = DEFAULT_DURATION_MINUTES
     in_person: bool = False
     location: str | None = None
+    location_public: bool = False
     quarterly: bool = False
+
+
+@dataclass(frozen=True)
+class RescheduleRequest:
+    """``/itwg reschedule``: the new time, and whether the location may now be published (None: as
+    it was)."""
+
+    meeting_id: int
+    starts_at: datetime
+    timezone: str
+    location_public: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -118,42 +134,58 @@ def check_future(instant: datetime, *, now: datetime) -> None:
 
 
 def parse_schedule_args(text: str, *, default_timezone: str, now: datetime) -> MeetingRequest:
-    """``YYYY-MM-DD HH:MM [timezone] [in-person] [quarterly]`` in any order after date and time."""
+    """``YYYY-MM-DD HH:MM [timezone] [in-person] [quarterly] [public-location]`` in any order after
+    date and time."""
     words = text.split()
     if len(words) < 2:
         raise UserError(f"Say when, e.g. {SCHEDULE_USAGE}, or use `/itwg schedule` alone for a form.")
     day, at = parse_day(words[0]), parse_clock_time(words[1])
-    timezone_name, in_person, quarterly = default_timezone, False, False
+    timezone_name, in_person, quarterly, location_public = default_timezone, False, False, False
     for word in words[2:]:
         flag = word.lower()
         if flag in ("in-person", "inperson", "in_person"):
             in_person = True
         elif flag == "quarterly":
             quarterly = True
+        elif flag in PUBLIC_LOCATION:
+            location_public = True
         else:
             timezone_name = zone_named(word).key
     zone = zone_named(timezone_name)
     starts_at = local_instant(day, at, zone)
     check_future(starts_at, now=now)
-    return MeetingRequest(starts_at=starts_at, timezone=zone.key, in_person=in_person, quarterly=quarterly)
+    return MeetingRequest(
+        starts_at=starts_at,
+        timezone=zone.key,
+        in_person=in_person,
+        quarterly=quarterly,
+        location_public=location_public,
+    )
 
 
-def parse_reschedule(deps: Deps, text: str) -> tuple[int, datetime, str]:
-    """``N YYYY-MM-DD HH:MM [timezone]``; without a timezone the meeting's own one is meant."""
+def parse_reschedule(deps: Deps, text: str) -> RescheduleRequest:
+    """``N YYYY-MM-DD HH:MM [timezone] [public-location|private-location]``; without a timezone the
+    meeting's own one is meant."""
     words = text.split()
-    usage = "`/itwg reschedule N YYYY-MM-DD HH:MM [timezone]`, e.g. `/itwg reschedule 3 2030-06-12 14:00`"
-    if len(words) not in (3, 4):
+    usage = (
+        "`/itwg reschedule N YYYY-MM-DD HH:MM [timezone] [public-location|private-location]`, "
+        "e.g. `/itwg reschedule 3 2030-06-12 14:00`"
+    )
+    flags = [w.lower() for w in words[3:] if w.lower() in PUBLIC_LOCATION + PRIVATE_LOCATION]
+    rest = [w for w in words[3:] if w.lower() not in PUBLIC_LOCATION + PRIVATE_LOCATION]
+    if len(words) < 3 or len(rest) > 1 or len(set(flags)) > 1:
         raise UserError(f"Use {usage}.")
     meeting_id = parse_meeting_id(words[0])
     day, at = parse_day(words[1]), parse_clock_time(words[2])
-    if len(words) == 4:
-        zone = zone_named(words[3])
+    if rest:
+        zone = zone_named(rest[0])
     else:
         with session_scope(deps.engine) as session:
             zone = ZoneInfo(_changeable(session, meeting_id).timezone)
     starts_at = local_instant(day, at, zone)
     check_future(starts_at, now=deps.now())
-    return meeting_id, starts_at, zone.key
+    location_public = (flags[0] in PUBLIC_LOCATION) if flags else None
+    return RescheduleRequest(meeting_id, starts_at, zone.key, location_public)
 
 
 def parse_meeting_id(text: str) -> int:
@@ -243,6 +275,7 @@ def schedule(
                     duration_minutes=request.duration_minutes,
                     in_person=request.in_person,
                     location=request.location,
+                    location_public=request.location_public,
                     created_by_person_id=actor.person_id,
                     created_at=now,
                     updated_at=now,
@@ -255,7 +288,11 @@ def schedule(
                 action="meeting.schedule",
                 entity="meeting",
                 entity_id=meeting.id,
-                details={"starts_at": starts_at.isoformat(), "timezone": request.timezone},
+                details={
+                    "starts_at": starts_at.isoformat(),
+                    "timezone": request.timezone,
+                    "location_public": request.location_public,
+                },
             )
             created.append(meeting)
         emails = recipients.attendee_emails(session)
@@ -274,7 +311,7 @@ def _changeable(session, meeting_id: int) -> Meeting:
 
 
 def _record_change(
-    session, *, actor: Actor, meeting: Meeting, now: datetime, action: str, details: dict[str, str]
+    session, *, actor: Actor, meeting: Meeting, now: datetime, action: str, details: dict[str, Any]
 ) -> None:
     """Every change raises SEQUENCE (so calendars replace the entry) and is audited with the change."""
     meeting.sequence += 1
@@ -291,9 +328,16 @@ def _record_change(
 
 
 def reschedule(
-    deps: Deps, *, actor: Actor, meeting_id: int, starts_at: datetime, timezone: str
+    deps: Deps,
+    *,
+    actor: Actor,
+    meeting_id: int,
+    starts_at: datetime,
+    timezone: str,
+    location_public: bool | None = None,
 ) -> MeetingChange:
-    """Move one meeting; its UID stays and its SEQUENCE rises, so calendars move the entry."""
+    """Move one meeting; its UID stays and its SEQUENCE rises, so calendars move the entry.
+    ``location_public``, when given, says anew whether its location may be published."""
     require_co_lead(actor, "reschedule meetings")
     check_future(starts_at, now=deps.now())
     with session_scope(deps.engine) as session:
@@ -301,6 +345,14 @@ def reschedule(
         previous = meeting.starts_at
         if previous <= deps.now():
             raise UserError(f"Meeting #{meeting_id} has already started; schedule a new one instead.")
+        details: dict[str, Any] = {
+            "from": previous.isoformat(),
+            "to": starts_at.isoformat(),
+            "timezone": timezone,
+        }
+        if location_public is not None and location_public != meeting.location_public:
+            details["location_public"] = {"from": meeting.location_public, "to": location_public}
+            meeting.location_public = location_public
         meeting.starts_at = starts_at
         meeting.timezone = timezone
         _record_change(
@@ -309,7 +361,7 @@ def reschedule(
             meeting=meeting,
             now=deps.now(),
             action="meeting.reschedule",
-            details={"from": previous.isoformat(), "to": starts_at.isoformat(), "timezone": timezone},
+            details=details,
         )
         emails = recipients.attendee_emails(session)
     return MeetingChange(
@@ -401,6 +453,7 @@ def request_from_form(
     in_person: bool,
     quarterly: bool,
     now: datetime,
+    location_public: bool = False,
 ) -> MeetingRequest:
     """Check the modal's fields, reporting every problem against the field it belongs to."""
     errors: dict[str, str] = {}
@@ -434,5 +487,6 @@ def request_from_form(
         duration_minutes=minutes,
         in_person=in_person,
         location=where,
+        location_public=location_public,
         quarterly=quarterly,
     )

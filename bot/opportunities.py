@@ -76,28 +76,25 @@ def local_today(deps: Deps) -> date:
 
 
 def _group_pairs(pairs: Iterable[repository.PairScore]) -> list[list[repository.PairScore]]:
-    """Best pairs first; a pair joins the group one of its initiatives is already in while that
-    group has room, otherwise starts a group of its own (or is left out when both sides are taken)."""
+    """Best pairs first; every pair lands in a group. A pair joins the best group that already holds
+    both its initiatives, else the best group holding one of them that has room for the other, else
+    starts a group of its own. An initiative may so appear in more than one group."""
     groups: list[list[repository.PairScore]] = []
     members: list[set[int]] = []
-    placed: dict[int, int] = {}
     for pair in pairs:
-        first, second = placed.get(pair.first_id), placed.get(pair.second_id)
-        if first is None and second is None:
-            placed[pair.first_id] = placed[pair.second_id] = len(groups)
-            groups.append([pair])
-            members.append({pair.first_id, pair.second_id})
-            continue
-        if first is not None and second is not None:
-            if first == second:
-                groups[first].append(pair)
-            continue
-        index = first if first is not None else second
-        newcomer = pair.second_id if first is not None else pair.first_id
-        if index is not None and len(members[index]) < MAX_GROUP_INITIATIVES:
-            groups[index].append(pair)
-            members[index].add(newcomer)
-            placed[newcomer] = index
+        ids = {pair.first_id, pair.second_id}
+        index = next((i for i, held in enumerate(members) if ids <= held), None)
+        if index is None:
+            index = next(
+                (i for i, held in enumerate(members) if held & ids and len(held) < MAX_GROUP_INITIATIVES),
+                None,
+            )
+        if index is None:
+            groups.append([])
+            members.append(set())
+            index = len(groups) - 1
+        groups[index].append(pair)
+        members[index] |= ids
     return groups
 
 

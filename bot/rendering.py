@@ -17,9 +17,11 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot import vocabulary
-from bot.blockkit import fit_message, fit_view
+from bot.blockkit import OPTIONS, fit_message, fit_view
 
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+FORMATTING_MARK = re.compile(r"([*_~`])")
+ZERO_WIDTH_JOINER = "\u200d"
 CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
 
 
@@ -41,6 +43,13 @@ def escape_mrkdwn(value: object) -> Mrkdwn:
         return value
     text = "" if value is None else str(value)
     return Mrkdwn(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def inert(value: object) -> Mrkdwn:
+    """User text set inside formatting (a title in bold): escaped like any user text, and each of
+    mrkdwn's marks (``*``, ``_``, ``~``, `````) in it held between zero-width joiners, so that it can
+    neither close the bold around it nor open formatting of its own. What is stored is unchanged."""
+    return Mrkdwn(FORMATTING_MARK.sub(rf"{ZERO_WIDTH_JOINER}\1{ZERO_WIDTH_JOINER}", escape_mrkdwn(value)))
 
 
 def _json_string_body(text: str) -> str:
@@ -126,6 +135,7 @@ def environment() -> Environment:
     )
     env.filters.update(
         mrkdwn=escape_mrkdwn,
+        inert=inert,
         plain=plain,
         json=to_json,
         slack_date=slack_date,
@@ -140,8 +150,9 @@ def environment() -> Environment:
         initiative_status=label_filter(vocabulary.INITIATIVE_STATUSES),
         visibility=label_filter(vocabulary.VISIBILITY),
         role=label_filter(vocabulary.ROLES),
+        places=vocabulary.place_labels,
     )
-    env.globals.update(vocabulary=vocabulary)
+    env.globals.update(vocabulary=vocabulary, max_options=OPTIONS)
     return env
 
 

@@ -13,6 +13,7 @@ from handlers import (
     itwg,
     meetings,
     membership,
+    organisation_options,
     records,
 )
 from handlers.itwg import Subcommand
@@ -33,3 +34,4 @@ def register(app: App) -> None:
     records.register(app)
     digest.register(app)
     home.register(app)
+    organisation_options.register(app)

@@ -72,9 +72,14 @@ def schedule(request: CommandRequest) -> None:
 
 def reschedule(request: CommandRequest) -> None:
     meetings.require_co_lead(request.actor, "reschedule meetings")
-    meeting_id, starts_at, timezone = meetings.parse_reschedule(request.deps, request.args)
+    asked = meetings.parse_reschedule(request.deps, request.args)
     change = meetings.reschedule(
-        request.deps, actor=request.actor, meeting_id=meeting_id, starts_at=starts_at, timezone=timezone
+        request.deps,
+        actor=request.actor,
+        meeting_id=asked.meeting_id,
+        starts_at=asked.starts_at,
+        timezone=asked.timezone,
+        location_public=asked.location_public,
     )
     _reply_with_change(request, change)
 
@@ -126,7 +131,7 @@ def show_agenda(request: CommandRequest) -> None:
 SUBCOMMANDS = [
     Subcommand(
         name="schedule",
-        usage="/itwg schedule [YYYY-MM-DD HH:MM [timezone] [in-person] [quarterly]]",
+        usage="/itwg schedule [YYYY-MM-DD HH:MM [timezone] [in-person] [quarterly] [public-location]]",
         example="/itwg schedule 2030-06-11 14:00 Europe/Vienna quarterly",
         summary="Co-leads: schedule a meeting (or four, quarterly) and post the calendar invite.",
         handler=schedule,
@@ -134,7 +139,7 @@ SUBCOMMANDS = [
     ),
     Subcommand(
         name="reschedule",
-        usage="/itwg reschedule N YYYY-MM-DD HH:MM [timezone]",
+        usage="/itwg reschedule N YYYY-MM-DD HH:MM [timezone] [public-location|private-location]",
         example="/itwg reschedule 3 2030-06-12 14:00",
         summary="Co-leads: move meeting #N; calendars update the same entry.",
         handler=reschedule,
@@ -177,6 +182,7 @@ def _meeting_request(turn: Turn) -> meetings.MeetingRequest:
         location=values.get("location"),
         in_person="in_person" in options,
         quarterly="quarterly" in options,
+        location_public="location_public" in options,
         now=turn.deps.now(),
     )
 

@@ -7,7 +7,7 @@ Times are ``UTCDateTime`` (aware UTC in, aware UTC out); calendar dates without 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
 
 from storage.types import UTCDateTime
@@ -107,6 +107,8 @@ class Meeting(SQLModel, table=True):
     duration_minutes: int = Field(default=90)
     in_person: bool = Field(default=False)
     location: str | None = Field(default=None, max_length=500)
+    # Only a co-lead's say-so publishes where a meeting happens: links and venues may carry passcodes.
+    location_public: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     status: str = Field(default="scheduled", max_length=20)
     sequence: int = Field(default=0)
     created_by_person_id: int | None = Field(default=None, foreign_key="person.id")

@@ -174,6 +174,10 @@ class ConsoleSession:
         pending = _inputs(view)
         while True:
             for block in pending:
+                if block["element"]["type"] in EXTERNAL_SELECTS:
+                    block = self._with_suggestions(block, view, view_id)
+                    if block is None:
+                        return None
                 answer = _prompt_block(block, self.ask, self.print)
                 if answer is _CANCEL:
                     return None
@@ -201,8 +205,32 @@ class ConsoleSession:
                 self._follow_views([{"view": result["view"], "view_id": view_id}])
             return result
 
+    def _with_suggestions(
+        self, block: dict[str, Any], view: dict[str, Any], view_id: str
+    ) -> dict[str, Any] | None:
+        """An external select as the console can show it: ask what to search for, then ask the app
+        for the options, as Slack would while the person types. None when cancelled."""
+        label = block.get("label", {}).get("text", block["block_id"])
+        typed = self.ask(f"{label}: search (empty lists the first 100)> ")
+        if typed is None or typed.strip() == ".":
+            return None
+        element = block["element"]
+        payload = {
+            "type": "block_suggestion",
+            "team": {"id": self.user.team_id},
+            "user": {"id": self.user.id, "team_id": self.user.team_id},
+            "container": {"type": "view", "view_id": view_id},
+            "action_id": element.get("action_id", "value"),
+            "block_id": block["block_id"],
+            "value": typed.strip(),
+            "view": view,
+        }
+        options = (self.dispatch_interaction(payload) or {}).get("options", [])
+        return {**block, "element": {**element, "options": options}}
+
 
 _CANCEL = object()
+EXTERNAL_SELECTS = ("external_select", "multi_external_select")
 
 
 def _inputs(view: dict[str, Any]) -> list[dict[str, Any]]:
@@ -223,12 +251,12 @@ def _prompt_block(block: dict[str, Any], ask: Callable[[str], str | None], say: 
         option for group in element.get("option_groups", []) for option in group["options"]
     ]
     while True:
-        if kind in ("static_select", "radio_buttons"):
+        if kind in ("static_select", "radio_buttons", "external_select"):
             default = element.get("initial_option")
             say(f"{label}:" + "".join(f"\n   {i}. {_option_text(o)}" for i, o in enumerate(options, 1)))
             hint = f" [{_option_text(default)}]" if default else ""
             raw = ask(f"  number{hint}{' (optional)' if optional else ''}> ")
-        elif kind in ("multi_static_select", "checkboxes"):
+        elif kind in ("multi_static_select", "checkboxes", "multi_external_select"):
             defaults = element.get("initial_options") or []
             say(f"{label}:" + "".join(f"\n   {i}. {_option_text(o)}" for i, o in enumerate(options, 1)))
             hint = f" [{', '.join(_option_text(o) for o in defaults)}]" if defaults else ""
@@ -266,12 +294,12 @@ def _pick(options: list[dict[str, Any]], token: str) -> dict[str, Any]:
 
 
 def _element_value(element: dict[str, Any], kind: str, raw: str, options: list) -> dict | None:
-    if kind in ("static_select", "radio_buttons"):
+    if kind in ("static_select", "radio_buttons", "external_select"):
         if not raw:
             default = element.get("initial_option")
             return {"selected_option": default} if default else None
         return {"selected_option": _pick(options, raw)}
-    if kind in ("multi_static_select", "checkboxes"):
+    if kind in ("multi_static_select", "checkboxes", "multi_external_select"):
         if not raw:
             defaults = element.get("initial_options")
             return {"selected_options": defaults} if defaults else None
@@ -292,6 +320,8 @@ def _element_value(element: dict[str, Any], kind: str, raw: str, options: list) 
 def _empty_value(kind: str) -> dict[str, Any]:
     return {
         "static_select": {"selected_option": None},
+        "external_select": {"selected_option": None},
+        "multi_external_select": {"selected_options": []},
         "radio_buttons": {"selected_option": None},
         "multi_static_select": {"selected_options": []},
         "checkboxes": {"selected_options": []},

@@ -32,13 +32,6 @@ def acronyms(organisation_ids: list[int], organisations: dict[int, Organisation]
     return ", ".join(organisations[id_].acronym for id_ in organisation_ids if id_ in organisations)
 
 
-def venue(location: str | None) -> str | None:
-    """An in-person meeting's place; a video link (which may carry a passcode) is never published."""
-    if not location or "://" in location or "www." in location.lower():
-        return None
-    return location
-
-
 @cache
 def environment() -> Environment:
     env = Environment(
@@ -50,7 +43,6 @@ def environment() -> Environment:
     )
     env.filters.update(
         acronyms=acronyms,
-        venue=venue,
         long_date=long_date,
         utc_time=utc_time,
         iso_utc=iso_utc,

@@ -4,8 +4,6 @@ Repeat visits are cheap: list-shaped answers (page, JSON, CSV) carry an ETag and
 computed from one small query, so a conditional request gets its 304 before anything is rendered.
 """
 
-import csv
-import io
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -16,7 +14,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, abort, request
 from werkzeug.exceptions import HTTPException
 
-from bot import vocabulary
+from bot import spreadsheet, vocabulary
 from bot.deps import Deps
 from bot.registry import service
 from bot.registry.query import BadQuery
@@ -117,13 +115,12 @@ def create_blueprint(deps: Deps) -> Blueprint:
         etag = service.etag_for(RELEASE, "csv", sorted(query.params.items()), fingerprint)
         if _not_modified(etag, fingerprint.last_modified):
             return _not_modified_response(etag, fingerprint.last_modified)
-        output = io.StringIO()
-        writer = csv.DictWriter(output, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        for batch in service.everything(deps, query.filters):
-            for entry in batch:
-                writer.writerow(_csv_row(service.as_record(entry, organisations, request.host_url)))
-        response = Response(output.getvalue(), mimetype="text/csv")
+        rows = (
+            _csv_row(service.as_record(entry, organisations, request.host_url))
+            for batch in service.everything(deps, query.filters)
+            for entry in batch
+        )
+        response = Response(spreadsheet.to_csv(CSV_COLUMNS, rows), mimetype="text/csv")
         response.headers["Content-Disposition"] = 'attachment; filename="itwg-registry.csv"'
         return _cacheable(response, etag, fingerprint.last_modified)
 
@@ -229,10 +226,10 @@ def _cacheable_by_body(response: Response, last_modified: datetime | None) -> Re
     return response.make_conditional(request)
 
 
-def _csv_row(record: dict[str, Any]) -> dict[str, str]:
-    """Flatten a record; text a spreadsheet would run as a formula is prefixed with an apostrophe."""
+def _csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    """Flatten a record for ``spreadsheet.to_csv``, which keeps formulas from running."""
     scope = record["scope"]
-    row = {
+    return {
         **{
             name: record[name]
             for name in ("id", "url", "title", "summary", "status", "start_date", "end_date")
@@ -248,8 +245,3 @@ def _csv_row(record: dict[str, Any]) -> dict[str, str]:
         "link": record["link"],
         "updated_at": record["updated_at"],
     }
-    return {name: _defuse("" if value is None else str(value)) for name, value in row.items()}
-
-
-def _defuse(text: str) -> str:
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -9,11 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, case, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage.models import Initiative, InitiativeTag, Organisation, Person
+from storage.models import Initiative, InitiativePartner, InitiativeTag, Organisation, Person
 
 ACTIVE_STATUSES = ("planned", "ongoing", "paused")
 GEOGRAPHY_KINDS = ("region", "country")
@@ -73,9 +73,26 @@ def _kind_count(tags, kinds: tuple[str, ...]):
     return func.sum(case((tags.c.kind.in_(kinds), 1), else_=0))
 
 
+def _partners_already(a, b):
+    """The lead of either initiative is already a partner on the other: they work together."""
+    return exists().where(
+        or_(
+            and_(
+                InitiativePartner.initiative_id == a.c.initiative_id,
+                InitiativePartner.organisation_id == b.c.organisation_id,
+            ),
+            and_(
+                InitiativePartner.initiative_id == b.c.initiative_id,
+                InitiativePartner.organisation_id == a.c.organisation_id,
+            ),
+        )
+    )
+
+
 def ranked_pairs(session: Session, *, today: date, limit: int) -> list[PairScore]:
     """The ``limit`` best-sharing pairs: at least one objective, one population, and a place in
-    common (a global initiative overlaps every place), ranked by how many tags they share."""
+    common (a global initiative overlaps every place), ranked by how many tags they share. Leads
+    that are already partners on one of the two initiatives are not introduced to each other."""
     active = _active_tags(today)
     a = active.alias("a")
     b = active.alias("b")
@@ -95,6 +112,7 @@ def ranked_pairs(session: Session, *, today: date, limit: int) -> list[PairScore
                 a.c.organisation_id != b.c.organisation_id,
                 or_(a.c.start_date.is_(None), b.c.end_date.is_(None), a.c.start_date <= b.c.end_date),
                 or_(b.c.start_date.is_(None), a.c.end_date.is_(None), b.c.start_date <= a.c.end_date),
+                ~_partners_already(a, b),
             ),
         )
         .group_by(a.c.initiative_id, b.c.initiative_id, a.c.scope_global, b.c.scope_global)

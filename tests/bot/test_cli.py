@@ -51,6 +51,7 @@ def test_migrate_twice_from_the_command_line(tmp_path):
     first = run_itwg("migrate", env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "17 added" in first.stderr
+    assert len(first.stderr.strip().splitlines()) == 1, first.stderr
     second = run_itwg("migrate", env=env, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "0 added, 0 updated" in second.stderr

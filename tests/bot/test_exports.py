@@ -33,6 +33,7 @@ def records(engine, clock):
             objectives=("advocacy", "stigma"),
             populations=("youth",),
             continuum=("prevention",),
+            regions=("africa", "middle_east_north_africa"),
             countries=("CI", "GH"),
             start=date(2030, 1, 1),
             end=date(2031, 6, 30),
@@ -57,7 +58,11 @@ def test_json_round_trips_every_initiative_action_item_and_meeting(records, deps
     assert first["lead_organisation"] == "ILO" and first["partner_organisations"] == []
     assert first["objectives"] == ["advocacy", "stigma"] and first["populations"] == ["youth"]
     assert first["continuum"] == ["prevention"]
-    assert first["scope"] == {"global": False, "regions": [], "countries": ["CI", "GH"]}
+    assert first["scope"] == {
+        "global": False,
+        "regions": ["africa", "middle_east_north_africa"],
+        "countries": ["CI", "GH"],
+    }
     assert (first["start_date"], first["end_date"]) == ("2030-01-01", "2031-06-30")
     assert first["link"] == "https://ilo.org/youth" and first["visibility"] == "shareable"
     assert second["scope"]["global"] is True and second["start_date"] is None
@@ -87,7 +92,8 @@ def test_csv_opens_as_one_table_and_round_trips(records, deps):
     assert ilo["organisations"] == "ILO"
     labels = {v: k for k, v in exports.vocabulary.OBJECTIVES.items()}
     assert [labels[x] for x in ilo["objectives"].split("; ")] == ["advocacy", "stigma"]
-    assert ilo["scope"] == "CI; GH" and rows[1]["scope"] == "Global"
+    assert ilo["scope"] == "Africa; Middle East and North Africa; Côte d'Ivoire; Ghana"
+    assert rows[1]["scope"] == "Global"
     assert (ilo["start"], ilo["end"], ilo["status"]) == ("2030-01-01", "2031-06-30", "Ongoing")
     assert rows[2]["title"] == "Map services" and rows[2]["details"] == "Done; published"
     assert rows[5]["id"] == "q2-2030@itwg" and rows[5]["status"] == "cancelled"
@@ -199,3 +205,30 @@ def test_render_export_rejects_unknown_formats():
     data = exports.ExportData(generated_at=fx.NOW, public=False, initiatives=[], action_items=[], meetings=[])
     with pytest.raises(UserError, match="csv, json, md or ics"):
         exports.render_export(data, fmt="xml", organizer_email="x@example.org")
+
+
+FORMULAS = ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1"]
+
+
+@pytest.fixture
+def formulas(engine, clock):
+    clock.set(fx.NOW)
+    with session_scope(engine) as session:
+        for title in FORMULAS:
+            fx.initiative(session, "ILO", title, summary=title, visibility="shareable")
+        fx.action_item(session, "WHO", "=1+2", due=date(2030, 3, 10))
+
+
+def _csv_titles(content: str) -> list[str]:
+    return [row["title"] for row in csv.DictReader(io.StringIO(content.lstrip("\ufeff"), newline=""))]
+
+
+def test_csv_exports_never_hand_a_spreadsheet_a_formula(formulas, bot, database_url):
+    expected = ["'" + title for title in FORMULAS] + ["'=1+2"]
+    cli = run_itwg("export", "--format", "csv", env={"DATABASE_URL": database_url})
+    assert cli.returncode == 0, cli.stderr
+    # (read back as text, the CLI's output has its carriage returns turned into newlines)
+    assert _csv_titles(cli.stdout) == [title.replace("\r", "\n") for title in expected]
+    bot.command("export csv", who="ILO")
+    upload = next(iter(bot.slack.uploads.values()))
+    assert _csv_titles(upload["content"].decode("utf-8")) == expected

@@ -46,7 +46,7 @@ def test_sharing_and_editing_work_at_the_console_prompts(database_url, tmp_path)
     assert "✗ The end date is before the start date." in out
     assert "your initiative is shared with the working group" in out
     assert "*#1 Console <!channel> title*" in out
-    assert "Where: Africa; KE, NG" in out
+    assert "Where: Africa; Kenya, Nigeria" in out
     assert "Initiative title [Console <!channel> title]" in out, "the edit form shows what was shared"
     assert "Your changes are saved." in out
     assert "*#1 Renamed in the console*\n*ILO* · Paused · Advocacy" in out

@@ -7,6 +7,8 @@ from slack_sdk.models.blocks import Block
 
 from bot import opportunities
 from storage.db import session_scope
+from storage.models import InitiativePartner
+from storage.repositories.opportunities import PairScore
 from tests import digest_fixtures as fx
 from tests.harness import PEOPLE, message_text
 
@@ -105,7 +107,7 @@ def test_opportunities_command_explains_each_match_and_offers_to_connect(engine,
     Block.parse_all(reply["blocks"])
     text = message_text(reply)
     assert "ILO + UNICEF" in text
-    assert "Why ILO and UNICEF" in text and "KE" in text and "Youth" in text
+    assert "Why ILO and UNICEF" in text and "place Kenya" in text and "Youth" in text
     assert "Youth &lt;clubs&gt;" in text
     buttons = [e for b in reply["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert [b["text"]["text"] for b in buttons] == ["Connect us"]
@@ -142,3 +144,36 @@ def test_connect_us_with_a_stale_button_explains_instead_of_failing(engine, bot)
 def test_no_opportunities_says_so(engine, bot):
     bot.command("opportunities", who="ILO")
     assert "No opportunities right now" in bot.last_reply_text()
+
+
+def test_the_explanation_names_regions_and_countries_not_their_codes(engine, bot):
+    with session_scope(engine) as session:
+        for org in ("ILO", "UNICEF"):
+            places = {"regions": ("africa", "middle_east_north_africa"), "countries": ("CI",)}
+            fx.initiative(session, org, f"{org} plan", shared_by=org, **places, **COMMON)
+    bot.command("opportunities", who="ILO")
+    text = message_text(bot.replies()[-1])
+    place = text.split("; place ", 1)[1].split(";", 1)[0]
+    assert set(place.split(", ")) == {"Africa", "Middle East and North Africa", "Côte d'Ivoire"}
+    assert "africa" not in text and "CI" not in text.replace("CICAD", "")
+
+
+def test_every_qualifying_pair_appears_in_some_group():
+    scores = [(2, 5, 5), (1, 3, 4), (3, 5, 4), (2, 3, 2)]
+    pairs = [PairScore(first, second, shared) for first, second, shared in scores]
+    groups = opportunities._group_pairs(pairs)
+    shown = [pair for group in groups for pair in group]
+    assert sorted(shown, key=pairs.index) == pairs
+    assert all(len({i for p in group for i in (p.first_id, p.second_id)}) <= 4 for group in groups)
+
+
+def test_organisations_already_partners_on_an_initiative_are_not_suggested_to_each_other(engine):
+    with session_scope(engine) as session:
+        together = fx.initiative(session, "ILO", "A", countries=("KE",), **COMMON)
+        session.add(
+            InitiativePartner(initiative_id=together.id, organisation_id=fx.org_id(session, "UNICEF"))
+        )
+        fx.initiative(session, "UNICEF", "B", countries=("KE",), **COMMON)
+        fx.initiative(session, "UNHCR", "C", countries=("KE",), **COMMON)
+    pairs = {frozenset((p.first.title, p.second.title)) for g in _find(engine) for p in g.pairs}
+    assert pairs == {frozenset(("A", "C")), frozenset(("B", "C"))}

@@ -624,3 +624,17 @@ def test_a_form_whose_person_comes_back_empty_records_the_item_for_nobody(bot):
     assert (response.status, response.body) == (200, "")
     assert "Recorded action item" in bot.last_reply_text()
     assert _item(bot, 1).assignee_person_id is None
+
+
+def test_optional_fields_do_not_say_optional_twice(bot):
+    """Slack itself adds "(optional)" after the label of an optional input."""
+    bot.command("action ILO 2030-03-01 Circulate the draft", who="WHO")
+    bot.command("action", who="WHO")
+    views = [_last_view(bot)]
+    bot.click("action_item_reassign", "1", who="WHO")
+    views.append(_last_view(bot))
+    assert [v["callback_id"] for v in views] == ["action_item_create", "action_item_reassign"]
+    for view in views:
+        for block in view["blocks"]:
+            if block["type"] == "input" and block.get("optional"):
+                assert "optional" not in block["label"]["text"].lower(), block["label"]

@@ -1,6 +1,7 @@
 """Sharing, validating, announcing, listing and editing initiatives through the real App."""
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -23,6 +24,8 @@ from tests.handlers.initiative_helpers import (
 )
 from tests.harness import CHANNEL, PEOPLE, message_text
 from tests.reliability.forms import state_values
+
+ZWJ = "\u200d"
 
 
 def organisation_id(bot, acronym: str) -> int:
@@ -305,6 +308,30 @@ def test_mrkdwn_in_a_title_pings_nobody_and_round_trips_in_the_edit_form(bot):
     assert next(b for b in view["blocks"] if b["block_id"] == "title")["element"]["initial_value"] == title
 
 
+def _bold_title(text: str, number: int) -> str:
+    """The bold span ``*#N …*`` of a card, as Slack would delimit it: up to the first mark ``*``
+    that is not held between zero-width joiners."""
+    start = text.index(f"*#{number} ") + 1
+    for at in range(start, len(text)):
+        if text[at] == "*" and not (text[at - 1] == ZWJ and text[at + 1 : at + 2] == ZWJ):
+            return text[start:at]
+    raise AssertionError("the bold never closes")
+
+
+def test_formatting_marks_in_a_title_leave_the_bold_around_it_whole(bot):
+    title = "Kids *first* _and_ ~old~ `code` * end_"
+    share(bot, title=title)
+    bot.command("initiatives")
+    bot.command("confirm-initiative 1 ongoing")
+    cards = [message_text(m) for m in [*bot.posts(CHANNEL), *bot.replies()] if "#1 " in message_text(m)]
+    assert len(cards) >= 3, "announcement, listing and confirmation"
+    for text in cards:
+        bold = _bold_title(text, 1)
+        assert bold.replace(ZWJ, "") == f"#1 {title}"
+        assert not re.search(r"(?<!\u200d)[*_~`]|[*_~`](?!\u200d)", bold), bold
+    assert initiatives(bot)[0].title == title
+
+
 def test_two_first_shares_racing_keep_one_thread_for_the_cycle(bot):
     competing_ts = "1000.000001"
 
@@ -342,3 +369,50 @@ def test_a_co_lead_must_pick_a_known_lead_organisation(bot):
 def test_an_overlong_search_is_refused_with_the_accepted_form(bot):
     bot.command("initiatives " + "x" * 101)
     assert "up to 100 characters" in bot.last_reply_text()
+
+
+UN_NAMES = {
+    "Viet Nam": "VN",
+    "Türkiye": "TR",
+    "Czechia": "CZ",
+    "Republic of Korea": "KR",
+    "State of Palestine": "PS",
+    "United Kingdom": "GB",
+    "Bolivia (Plurinational State of)": "BO",
+    "Côte d’Ivoire": "CI",
+    "Democratic Republic of the Congo": "CD",
+}
+
+
+def test_countries_are_understood_by_their_un_and_iso_names_and_shown_by_un_short_names(bot):
+    typed = (
+        "; ".join(UN_NAMES) + "; Korea, Republic of; the Plurinational State of Bolivia; Korea (South); KEN"
+    )
+    response = share(bot, countries=typed)
+    assert response.status == 200 and not response.body, response.body
+    [shared] = initiatives(bot)
+    assert {v for k, v in tags(bot, shared.id) if k == "country"} == {*UN_NAMES.values(), "KE"}
+    [confirmation] = bot.posts(PEOPLE["ILO"].id)
+    card = message_text(confirmation)
+    for name in (
+        "Viet Nam",
+        "Republic of Korea",
+        "Bolivia (Plurinational State of)",
+        "Democratic Republic of",
+    ):
+        assert name in card
+
+
+def test_a_name_that_is_no_country_is_refused_by_name(bot):
+    response = share(bot, countries="Kenya, Atlantis, Africa")
+    errors = bot.refusal(response)
+    assert "“Atlantis”" in errors["countries"] and "“Africa”" in errors["countries"]
+    assert initiatives(bot) == []
+
+
+def test_cards_show_the_continuum_areas(bot):
+    share(bot, continuum=["prevention", "rehabilitation_recovery"])
+    bot.command("initiatives")
+    [confirmation] = bot.posts(PEOPLE["ILO"].id)
+    for message in (confirmation, bot.replies()[-1]):
+        assert "Continuum: Prevention, Rehabilitation and recovery" in message_text(message)

@@ -241,8 +241,10 @@ def test_agenda_groups_by_objective_lists_overdue_items_and_sends_a_markdown_fil
     assert "Normative guidance" in text and "Treatment standards" in text
     assert "2 open" not in text and "(2, 1 overdue)" in text
     assert "UNICEF" in text.split("Still to share")[1] and "ILO" not in text.split("Still to share")[1]
+    assert "2 initiatives shared" in text
     [markdown] = [u for u in bot.slack.uploads.values() if u["filename"].endswith(".md")]
     body = markdown["content"].decode()
+    assert "Meeting #1: Tuesday 11 June 2030, 14:00 Europe/Vienna (12:00 UTC)" in body
     assert "### Reducing stigma and discrimination in access to services" in body
     assert "**Skills \\<for\\> recovery** (ILO, ongoing)" in body, "user text is escaped for Markdown"
     assert "**Overdue** Draft the brief (ILO, due 2030-01-02)" in body

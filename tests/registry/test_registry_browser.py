@@ -201,3 +201,16 @@ def test_screenshot_of_the_registry_for_readme(page: Page, base_url: str, engine
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_meeting_times_are_24_hour_for_a_visitor_whose_locale_says_12(
+    browser: Browser, base_url: str, engine
+):
+    add_meeting(engine, "Quarterly video call", datetime(2030, 2, 3, 13, 30, tzinfo=UTC))
+    context = browser.new_context(locale="en-US", timezone_id="America/New_York")
+    page = context.new_page()
+    page.goto(f"{base_url}/registry/meetings")
+    moment = page.locator("time[data-local]")
+    expect(moment).to_contain_text("08:30")  # 13:30 UTC in New York
+    expect(moment).not_to_contain_text("AM")
+    context.close()

@@ -149,6 +149,7 @@ def test_meetings_lists_upcoming_scheduled_meetings_in_utc_without_video_links(h
         now + timedelta(days=60),
         in_person=True,
         location="Vienna International Centre",
+        location_public=True,
     )
     add_meeting(
         engine,

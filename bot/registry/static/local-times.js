@@ -1,10 +1,11 @@
 // Progressive enhancement: meeting times are printed in UTC; where JavaScript runs, show them in the
 // visitor's own timezone instead (the machine-readable UTC value stays in the datetime attribute).
+// Always 24-hour times, whatever the locale: the working group is international.
 (function () {
   "use strict";
   var format = new Intl.DateTimeFormat(undefined, {
     weekday: "long", day: "numeric", month: "long", year: "numeric",
-    hour: "2-digit", minute: "2-digit", timeZoneName: "short"
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
   });
   var times = document.querySelectorAll("time[data-local]");
   for (var i = 0; i < times.length; i++) {
