@@ -36,6 +36,8 @@ def test_debug_logs_of_a_whole_cycle_with_the_clock_hold_no_token_or_secret(bot,
     """Scheduling, sharing, action items, a digest, the calendar feed, and the clock's jobs sending
     reminders, follow-ups and digests (one refused by Slack) — all logged at DEBUG."""
     caplog.set_level(logging.DEBUG)
+    # An in-process CLI run earlier in the session may have raised slack_sdk's own level to INFO.
+    caplog.set_level(logging.DEBUG, logger="slack_sdk")
     bot.command("schedule 2030-02-20 10:00", who="UNODC")
     share(bot, who="ILO")
     bot.command("action ILO 2030-02-01 Circulate the draft", who="ILO")
