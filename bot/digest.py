@@ -37,6 +37,8 @@ SUMMARY_ROWS = 8
 SHORT_SUMMARY_ROWS = 3
 FULL_ROWS = 500
 TOP_OPPORTUNITIES = 3
+# Long before the working group (2022) and far from the edges of what a datetime can hold.
+EARLIEST_SINCE = date(2000, 1, 1)
 DATE_HELP = "Write the date as YYYY-MM-DD, e.g. `/itwg digest since 2030-01-31`."
 
 
@@ -141,6 +143,9 @@ def parse_since(text: str, *, now: datetime, timezone: str) -> datetime | None:
         raise UserError(f"I can't read `{words[0]}` as a date. {DATE_HELP}") from None
     except parsing.DateDoesNotExist:
         raise UserError(f"`{words[0]}` is not a calendar date. {DATE_HELP}") from None
+    if day < EARLIEST_SINCE:
+        # Midnight of 0001-01-01 east of UTC is before the first instant a datetime can hold.
+        raise UserError(f"{words[0]} is too far back; give a date from {EARLIEST_SINCE.isoformat()} on.")
     moment = datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
     if moment > now:
         raise UserError(f"{words[0]} is in the future; a digest covers a period that has begun.")

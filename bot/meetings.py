@@ -69,7 +69,8 @@ def zone_named(name: str) -> ZoneInfo:
         if "/" not in name and name.upper() != "UTC":
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a directory of the time-zone database (America/Argentina) is not a zone.
         raise UserError(
             f"I don't know the timezone “{name}”. Use an IANA name such as Europe/Vienna, "
             "America/New_York or UTC."
