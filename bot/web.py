@@ -13,6 +13,7 @@ from slack_bolt.adapter.flask.handler import to_flask_response
 from bot import invites, meetings, slack_gate
 from bot.app import work_queue_of
 from bot.deps import Deps
+from bot.health import HealthCheck
 from storage.db import database_answers
 
 logger = logging.getLogger(__name__)
@@ -49,10 +50,7 @@ def create_web(app: App, deps: Deps | None = None) -> Flask:
         )
         return to_flask_response(app.dispatch(bolt_request))
 
-    @web.get("/healthz")
-    def healthz():
-        # Always 200: the process is up and answering Slack; the body says whether the database is,
-        # and how much acknowledged work waits for the workers, and since when.
+    def health() -> dict:
         database = database_answers(deps.engine)
         try:
             backlog = queue.backlog() if database else None
@@ -60,7 +58,15 @@ def create_web(app: App, deps: Deps | None = None) -> Flask:
             logger.exception("could not read the queue's backlog")
             backlog = None
         status = "ok" if database and backlog is not None else "degraded"
-        return jsonify({"status": status, "database": database, "queue": backlog})
+        return {"status": status, "database": database, "queue": backlog}
+
+    check_health = HealthCheck(health)
+
+    @web.get("/healthz")
+    def healthz():
+        # Always 200 and within a second: the process is up and answering Slack; the body says whether
+        # the database is, and how much acknowledged work waits for the workers, and since when.
+        return jsonify(check_health())
 
     if deps.settings.itwg_public_registry:
         from bot.registry import create_blueprint

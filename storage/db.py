@@ -93,6 +93,8 @@ def read_scope(engine: Engine) -> Iterator[Session]:
 
 
 def database_answers(engine: Engine) -> bool:
+    """Whether a unit of work could run now: on SQLite this begins a write transaction, so it waits
+    while another connection holds the write lock (``bot.health`` bounds that wait)."""
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
