@@ -8,6 +8,7 @@ It serves the methods the bot uses, the ``response_url`` of commands, and the up
 import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -65,6 +66,7 @@ class LocalSlack:
         self.uploads: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[str]] = {}
         self._rate_limits: dict[str, list[int]] = {}
+        self._dropped: dict[str, int] = {}
         self._lock = threading.Lock()
         self._counter = itertools.count(1)
         self._ts = itertools.count(1)
@@ -117,6 +119,19 @@ class LocalSlack:
     def rate_limit(self, method: str, times: int, retry_after: int = 1) -> None:
         with self._lock:
             self._rate_limits.setdefault(method, []).extend([retry_after] * times)
+
+    def drop_answers(self, method: str, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method`` (a post is stored) but close the
+        connection instead of answering, as when a network drops Slack's answer on its way back."""
+        with self._lock:
+            self._dropped[method] = self._dropped.get(method, 0) + times
+
+    def answer_dropped(self, method: str) -> bool:
+        with self._lock:
+            if not self._dropped.get(method):
+                return False
+            self._dropped[method] -= 1
+            return True
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -279,6 +294,10 @@ class _Handler(BaseHTTPRequestHandler):
                 with contextlib.suppress(json.JSONDecodeError):
                     params[key] = json.loads(params[key])
         status, headers, body = self.slack.handle(method, params)
+        if self.slack.answer_dropped(method):
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self._send(status, headers, body)
 
     def do_GET(self) -> None:

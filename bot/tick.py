@@ -14,6 +14,8 @@ A crash between claim and send leaves the row ``claimed``. A later tick settles 
 if its message was posted (its ``ts`` was stored), whatever remained (the attachment, the final mark)
 is finished by the retry path; otherwise nobody knows whether Slack got it, so it is marked
 ``interrupted`` and logged as an error for a person to check, rather than risk sending it twice.
+The same holds for a post whose connection dropped before Slack answered: Slack may have stored it,
+so it is marked ``interrupted`` at once, never retried (and the clock's client does not repeat it).
 """
 
 import logging
@@ -223,6 +225,10 @@ def _send(
                 ],
             )
     except Exception as error:
+        if not payload.get("message_ts") and not isinstance(error, SlackApiError):
+            # No answer from Slack (the connection dropped): the post may be stored all the same.
+            _record_interrupted(deps, notification_id, key, payload, error, report=report)
+            return
         _record_failure(deps, notification_id, key, payload, error, attempts=attempts, now=now, report=report)
         return
     with session_scope(deps.engine) as session:
@@ -235,6 +241,32 @@ def _describe(error: Exception) -> str:
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or error)
     return f"{type(error).__name__}: {error}"
+
+
+def _record_interrupted(
+    deps: Deps,
+    notification_id: int,
+    key: str,
+    payload: dict[str, Any],
+    error: Exception,
+    *,
+    report: TickReport,
+) -> None:
+    """A post whose outcome is unknown is never repeated blindly: like a send cut short by a crash,
+    it is marked ``interrupted`` for a person to check (the digest lists it), never retried."""
+    reason = f"no answer from Slack ({_describe(error)}); not known to be sent"
+    logger.error(
+        "%s may not have reached %s: %s; check there and send it by hand if it is missing",
+        key,
+        payload["channel"],
+        reason,
+    )
+    with session_scope(deps.engine) as session:
+        log.mark_failed(
+            session, notification_id=notification_id, error=reason, next_attempt_at=None, status="interrupted"
+        )
+    report.interrupted.append(key)
+    report.note(f"interrupted {key}: not known to be sent; check and send it by hand if missing")
 
 
 def _record_failure(

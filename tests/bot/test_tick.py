@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from sqlmodel import select
 
+from bot import digest as digests
 from bot import tick as tick_module
 from bot.deps import Deps
 from bot.notifications import Attachment, DueNotification
@@ -19,7 +20,7 @@ from bot.tick import describe, tick
 from storage.db import make_engine, session_scope
 from storage.models import Initiative, Meeting, Notification, Person
 from storage.repositories import organisations
-from tests.harness import CHANNEL
+from tests.harness import CHANNEL, message_text
 
 STARTS = datetime(2030, 6, 11, 12, 0, tzinfo=UTC)
 
@@ -353,3 +354,37 @@ def test_no_reminder_can_be_sent_after_its_meeting_starts(amount, unit):
 
     offset = parse_offset(f"{amount}{unit}")
     assert grace_for(offset) < offset, "due_at + grace stays before the start"
+
+
+def test_a_post_whose_answer_is_lost_is_never_repeated_and_the_digest_lists_it(deps, slack, slack_client):
+    """Slack stores the post but the connection drops before its answer arrives: neither the
+    client nor a later tick posts it again; the log says interrupted and the digest names it."""
+    add_meeting(deps.engine)
+    for user, acronym in (("UILO00001", "ILO"), ("UUNHCR001", "UNHCR"), ("UUNICEF01", "UNICEF")):
+        add_person(deps.engine, user, acronym)
+    slack.drop_answers("chat.postMessage", times=5)
+    at = STARTS - timedelta(days=14)
+    first = tick(deps, slack_client, now=at)
+    for minutes in (2, 5, 15, 60):
+        tick(deps, slack_client, now=at + timedelta(minutes=minutes))
+    tick(deps, slack_client, now=at + timedelta(hours=1))
+    per_person = Counter(p["channel"] for p in posts(slack))
+    assert per_person and max(per_person.values()) == 1, per_person
+    lost = {row.key for row in log_rows(deps.engine) if row.status == "interrupted"}
+    assert lost == set(first.interrupted) and len(lost) == 4
+    assert all(row.status == "interrupted" for row in log_rows(deps.engine))
+
+    with session_scope(deps.engine) as session:
+        built = digests.build(session, now=at + timedelta(hours=2), settings=deps.settings)
+    shown = message_text(digests.render(built).message)
+    assert "Not known to have gone out" in shown
+    assert all(key in shown for key in lost)
+
+
+def test_the_clock_client_repeats_a_call_only_when_it_cannot_have_reached_slack(slack, slack_client):
+    slack.drop_answers("chat.postMessage", times=1)
+    with pytest.raises(Exception):  # noqa: B017 (whichever way urllib reports the dropped answer)
+        slack_client.chat_postMessage(channel=CHANNEL, text="once")
+    assert len(posts(slack)) == 1
+    slack.drop_answers("users.info", times=1)
+    assert slack_client.users_info(user="UILO00001")["ok"], "a read is simply asked again"
