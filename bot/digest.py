@@ -77,6 +77,9 @@ class Digest:
     soon_until: date
     # Notifications whose sending stopped before Slack confirmed them: a person should check.
     interrupted: list[Notification] = field(default_factory=list)
+    # Notifications never sent because their moment passed (after the clock was stopped, say).
+    skipped: list[Notification] = field(default_factory=list)
+    skipped_total: int = 0
 
     @property
     def total(self) -> Counts:
@@ -197,6 +200,7 @@ def build(
         session, today=today, soon_until=soon_until, since=period_start
     )
     tags = repository.initiative_tag_counts(session, since=period_start, kinds=("objective", "population"))
+    skipped, skipped_total = notifications.skipped_since(session, since=period_start)
     return Digest(
         generated_at=now,
         since=period_start,
@@ -221,6 +225,8 @@ def build(
         today=today,
         soon_until=soon_until,
         interrupted=notifications.interrupted_since(session, since=period_start),
+        skipped=skipped,
+        skipped_total=skipped_total,
     )
 
 

@@ -42,6 +42,9 @@ WEEKDAYS = {
 DEFAULT_TIME = "09:00"
 LAST_DAY_OF_MONTH = 28  # every month has it, so a monthly digest never skips February
 GRACE = timedelta(hours=6)
+# As far back as the other sources look: an occurrence missed by more than its grace is still listed
+# for that long, so that the tick records it as skipped.
+LOOKBACK = timedelta(days=2)
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 USAGE = "`/itwg digest subscribe weekly [DAY HH:MM]` (e.g. `weekly monday 09:00`) or `monthly [1-28 HH:MM]`"
 
@@ -185,11 +188,12 @@ def _digest_renderer(session: Session, *, now: datetime, settings: Settings, sin
 
 
 def due_digests(session: Session, *, now: datetime, settings: Settings) -> list[DueNotification]:
-    """Digests whose scheduled moment has come and is less than ``GRACE`` old (one query)."""
+    """Digests whose latest scheduled moment has come, up to ``LOOKBACK`` ago (one query): the tick
+    sends those within ``GRACE`` and records the older ones as skipped, so none vanishes unseen."""
     due: list[DueNotification] = []
     for subscription, person in repository.subscriptions_of_co_leads(session):
         day, instant = latest_occurrence(subscription, at=now)
-        if instant < subscription.created_at or now - instant > GRACE:
+        if instant < subscription.created_at or now - instant > LOOKBACK:
             continue
         _, previous = latest_occurrence(subscription, at=instant - timedelta(seconds=1))
         message, attachments = _digest_renderer(

@@ -10,6 +10,11 @@
    retry claimed by a conditional UPDATE only one clock can win, until ``MAX_ATTEMPTS`` or its grace
    runs out. A message posted whose attachment failed is not posted again on retry.
 
+A clock stopped for longer than the sources look back (two days) would leave no trace of what fell
+due meanwhile. So the tick remembers when it last ran, and the first tick after a gap asks the sources
+again as of each ``CATCH_UP_STEP`` across the gap: everything due in it is claimed as ``skipped``,
+with the gap as its reason, and the co-leads' digest lists it.
+
 A crash between claim and send leaves the row ``claimed``. A later tick settles such a stale claim:
 if its message was posted (its ``ts`` was stored), whatever remained (the attachment, the final mark)
 is finished by the retry path; otherwise nobody knows whether Slack got it, so it is marked
@@ -33,6 +38,7 @@ from bot.deps import Deps
 from bot.notifications import DueNotification
 from bot.settings import Settings
 from storage.db import session_scope
+from storage.repositories import clock_ticks
 from storage.repositories import notifications as log
 
 logger = logging.getLogger(__name__)
@@ -57,6 +63,12 @@ MAX_ATTEMPTS = 5
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
 # Longer than any one send can take, Slack's Retry-After waits included.
 STALE_CLAIM_AFTER = timedelta(minutes=30)
+# Shorter than what any source looks back (reminders two days, overdue follow-ups about one, digests
+# two), so asking the sources as of every step across a gap misses nothing that fell due in it.
+CATCH_UP_STEP = timedelta(hours=12)
+# A gap between ticks longer than this is the clock having been stopped, not a tick running late.
+STOPPED_AFTER = timedelta(minutes=5)
+LATE = "past its grace when the clock reached it"
 
 
 @dataclass
@@ -90,21 +102,57 @@ def collect(session: Session, *, now: datetime, settings: Settings) -> list[DueN
     return list(due.values())
 
 
+def missed_while_stopped(
+    session: Session, *, last: datetime | None, now: datetime, settings: Settings
+) -> list[DueNotification]:
+    """What fell due after the last tick and before the sources' own look-back from ``now``: the
+    sources asked as of each step across the gap (nothing when the clock has not been stopped)."""
+    if last is None or now - last <= STOPPED_AFTER:
+        return []
+    found: dict[str, DueNotification] = {}
+    moment = last + CATCH_UP_STEP
+    while moment < now:
+        for notification in collect(session, now=moment, settings=settings):
+            if notification.due_at > last:
+                found.setdefault(notification.key, notification)
+        moment += CATCH_UP_STEP
+    return list(found.values())
+
+
 def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool = False) -> TickReport:
     report = TickReport(now=now, dry_run=dry_run)
     with session_scope(deps.engine) as session:
+        last = clock_ticks.last_tick(session)
         due = collect(session, now=now, settings=deps.settings)
+        keys = {n.key for n in due}
+        due += [
+            n
+            for n in missed_while_stopped(session, last=last, now=now, settings=deps.settings)
+            if n.key not in keys
+        ]
         already = log.claimed_keys(session, keys=[n.key for n in due])
     pending = sorted((n for n in due if n.key not in already), key=lambda n: (n.due_at, n.key))
     if dry_run:
         _preview(pending, now=now, report=report)
         return report
     assert client is not None, "a tick that sends needs a Slack client"
+    stopped = last if last is not None and now - last > STOPPED_AFTER else None
     _settle_stale_claims(deps, now=now, report=report)
     for notification in pending:
-        _deliver(deps, client, notification, now=now, report=report)
+        _deliver(deps, client, notification, now=now, stopped_since=stopped, report=report)
     _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
+    with session_scope(deps.engine) as session:
+        clock_ticks.record_tick(session, now=now)
     return report
+
+
+def _skip_reason(notification: DueNotification, *, now: datetime, stopped_since: datetime | None) -> str:
+    if stopped_since is not None and notification.due_at > stopped_since:
+        return (
+            f"the clock did not tick from {stopped_since:%Y-%m-%d %H:%M} to {now:%Y-%m-%d %H:%M} UTC; "
+            "past its grace when it started again"
+        )
+    return LATE
 
 
 def _settle_stale_claims(deps: Deps, *, now: datetime, report: TickReport) -> None:
@@ -147,7 +195,13 @@ def _preview(pending: list[DueNotification], *, now: datetime, report: TickRepor
 
 
 def _deliver(
-    deps: Deps, client: WebClient, notification: DueNotification, *, now: datetime, report: TickReport
+    deps: Deps,
+    client: WebClient,
+    notification: DueNotification,
+    *,
+    now: datetime,
+    stopped_since: datetime | None,
+    report: TickReport,
 ) -> None:
     late = now > notification.due_at + notification.grace
     with session_scope(deps.engine) as session:
@@ -158,7 +212,7 @@ def _deliver(
             due_at=notification.due_at,
             now=now,
             status="skipped" if late else "claimed",
-            last_error="past its grace when the clock reached it" if late else None,
+            last_error=_skip_reason(notification, now=now, stopped_since=stopped_since) if late else None,
         )
     if row is None:
         report.lost_race.append(notification.key)

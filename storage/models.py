@@ -221,3 +221,13 @@ class AnnouncementThread(SQLModel, table=True):
     cycle_key: str = Field(max_length=60)
     channel: str = Field(max_length=40)
     ts: str = Field(max_length=40)
+
+
+class ClockTick(SQLModel, table=True):
+    """When the clock last ticked. The first tick after the clock was stopped catches up on the whole
+    gap: everything that fell due meanwhile is recorded as skipped, however long the gap."""
+
+    __tablename__ = "clock_tick"
+
+    name: str = Field(primary_key=True, max_length=40)
+    ticked_at: datetime = _timestamp()

@@ -3,7 +3,7 @@
 import logging
 import threading
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -18,7 +18,7 @@ from bot.notifications import Attachment, DueNotification
 from bot.slack_client import make_clock_client
 from bot.tick import describe, tick
 from storage.db import make_engine, session_scope
-from storage.models import Initiative, Meeting, Notification, Person
+from storage.models import ActionItem, Initiative, Meeting, Notification, Person
 from storage.repositories import organisations
 from tests.harness import CHANNEL, message_text
 
@@ -388,3 +388,33 @@ def test_the_clock_client_repeats_a_call_only_when_it_cannot_have_reached_slack(
     assert len(posts(slack)) == 1
     slack.drop_answers("users.info", times=1)
     assert slack_client.users_info(user="UILO00001")["ok"], "a read is simply asked again"
+
+
+def test_after_days_without_a_tick_every_missed_notification_is_recorded_skipped_and_in_the_digest(
+    deps, slack, slack_client
+):
+    add_meeting(deps.engine)
+    add_person(deps.engine, "UILO00001", "ILO")
+    add_person(deps.engine, "UUNHCR001", "UNHCR")
+    with session_scope(deps.engine) as session:
+        owner = organisations.find_by_acronym(session, text="ILO")
+        session.add(ActionItem(title="Draft", owner_organisation_id=owner.id, due_date=date(2030, 6, 1)))
+    tick(deps, slack_client, now=STARTS - timedelta(days=20))
+    assert posts(slack) == []
+
+    back = STARTS - timedelta(days=3)  # stopped for 17 days: the 14- and 7-day moments are long gone
+    report = tick(deps, slack_client, now=back)
+    assert posts(slack) == [], "nothing is sent late"
+    skipped = {row.key: row for row in log_rows(deps.engine)}
+    assert set(report.skipped) == set(skipped)
+    kinds = Counter(row.kind for row in skipped.values())
+    assert kinds == {"meeting-reminder": 2, "sharing-nudge": 4, "action-due-soon": 1, "action-overdue": 1}
+    assert all(row.status == "skipped" for row in skipped.values())
+    assert all("the clock did not tick from 2030-05-22 12:00" in row.last_error for row in skipped.values())
+
+    with session_scope(deps.engine) as session:
+        built = digests.build(session, now=back, settings=deps.settings)
+    shown = message_text(digests.render(built).message)
+    assert "Skipped, never sent* (8;" in shown
+    assert "reminder:" in shown and "nudge:" in shown and "did not tick" in shown
+    assert tick(deps, slack_client, now=back + timedelta(minutes=1)).skipped == [], "recorded once"

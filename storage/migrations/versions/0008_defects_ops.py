@@ -1,0 +1,34 @@
+"""defects of issue 16: when the clock last ticked
+
+Revision ID: 0008_defects_ops
+Revises: 0003_request_task
+Create Date: 2026-11-30 06:15:00
+
+clock_tick: one row per clock with the moment of its last tick, so the first tick after the clock
+was stopped records everything that fell due meanwhile as skipped.
+"""
+from typing import Sequence, Union
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+import storage.types
+
+
+revision: str = '0008_defects_ops'
+down_revision: Union[str, None] = '0003_request_task'
+branch_labels: Union[str, Sequence[str], None] = None
+depends_on: Union[str, Sequence[str], None] = None
+
+
+def upgrade() -> None:
+    op.create_table('clock_tick',
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('ticked_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('name')
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('clock_tick')
