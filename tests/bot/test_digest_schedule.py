@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from sqlmodel import select
@@ -14,6 +14,10 @@ from storage.db import session_scope
 from storage.models import AuditEntry, DigestSubscription, Person
 from tests import digest_fixtures as fx
 from tests.harness import PEOPLE, message_text
+
+# The largest change of UTC offset at a DST transition among the zones tested (an hour; Lord Howe's
+# is half an hour).
+MAX_DST_SHIFT = timedelta(hours=1)
 
 
 def utc(*args: int) -> datetime:
@@ -137,6 +141,15 @@ def test_unreadable_schedules_name_the_accepted_form(text):
 
 
 @settings(max_examples=200, deadline=None)
+# Across the autumn change in Vienna (27 October 2030), one occurrence to the next is a period and an
+# hour long in real time: 20 Oct 09:00 CEST to 20 Nov 09:00 CET is 31 days and an hour; Monday 21 Oct
+# to Monday 28 Oct, 7 days and an hour.
+@example(
+    at=datetime(2030, 11, 20, 7, 59, tzinfo=UTC), zone="Europe/Vienna", weekly=False, day=19, hour=9, minute=0
+)
+@example(
+    at=datetime(2030, 10, 28, 7, 30, tzinfo=UTC), zone="Europe/Vienna", weekly=True, day=0, hour=9, minute=0
+)
 @given(
     at=st.datetimes(min_value=datetime(2030, 1, 1), max_value=datetime(2031, 12, 31)).map(
         lambda moment: moment.replace(tzinfo=UTC)
@@ -158,7 +171,8 @@ def test_latest_occurrence_is_the_last_scheduled_moment_before_now(at, zone, wee
     )
     local_day, instant = latest_occurrence(subscription, at=at)
     assert instant <= at
-    assert at - instant < timedelta(days=7 if weekly else 31)
+    # The longest period (a week, or a 31-day month) plus the most a DST change moves a wall-clock time.
+    assert at - instant < timedelta(days=7 if weekly else 31) + MAX_DST_SHIFT
     if weekly:
         assert local_day.weekday() == day % 7
     else:
