@@ -24,7 +24,7 @@ from bot.cycles import current_cycle, sharing_status
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.notifications import Attachment
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import Meeting, Organisation, utcnow
 from storage.repositories import audit, recipients
 from storage.repositories import meetings as meeting_records
@@ -384,8 +384,9 @@ def next_meeting(deps: Deps) -> NextMeeting:
 
 
 def feed_meetings(deps: Deps, *, public: bool) -> tuple[list[Meeting], list[str]]:
-    """Meetings from a year ago onward, and (for members' feed) who is invited."""
-    with session_scope(deps.engine) as session:
+    """Meetings from a year ago onward, and (for members' feed) who is invited: a read that never
+    takes SQLite's write lock, so calendar clients polling the feed never hold up a member's write."""
+    with read_scope(deps.engine) as session:
         meetings = meeting_records.for_feed(session, since=deps.now() - timedelta(days=366))
         emails = [] if public else recipients.attendee_emails(session)
     return meetings, emails

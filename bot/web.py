@@ -14,6 +14,7 @@ from bot import invites, meetings, slack_gate
 from bot.app import work_queue_of
 from bot.deps import Deps
 from bot.health import HealthCheck
+from bot.public_reads import limit_public_reads
 from storage.db import database_answers
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ def create_web(app: App, deps: Deps | None = None) -> Flask:
     web = Flask("itwg")
     queue = work_queue_of(app)
     deps = deps or queue.deps
+    limit_public_reads(web)
 
     @web.post("/slack/events")
     def slack_events():

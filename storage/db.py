@@ -83,12 +83,14 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def read_scope(engine: Engine) -> Iterator[Session]:
-    """A read-only unit of work: never takes SQLite's write lock, always rolled back."""
+    """A read-only unit of work: never takes SQLite's write lock, always rolled back.
+
+    Closing (rather than rolling back the session) ends the transaction without expiring what was
+    read, so the records it returns stay readable after the scope, as with ``session_scope``."""
     session = Session(engine.execution_options(**{READ_ONLY_OPTION: True}), expire_on_commit=False)
     try:
         yield session
     finally:
-        session.rollback()
         session.close()
 
 

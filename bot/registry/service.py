@@ -15,7 +15,7 @@ from typing import Any
 from bot import vocabulary
 from bot.deps import Deps
 from bot.registry.query import BadQuery, Query, parse
-from storage.db import session_scope
+from storage.db import read_scope
 from storage.models import Meeting, Organisation
 from storage.repositories import registry
 from storage.repositories.registry import Entry, Filters, Fingerprint, Overview
@@ -95,7 +95,7 @@ def etag_for(*parts: object) -> str:
 
 def check(deps: Deps, args: Any) -> tuple[Query, Fingerprint, dict[int, Organisation]]:
     """Parse the query and measure the selection: enough to answer a conditional request."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         organisations = registry.organisations(session)
         query = parse(args, organisations)
         fingerprint = registry.fingerprint(session, filters=query.filters)
@@ -113,7 +113,7 @@ def listing(
     memo: OverviewMemo | None,
 ) -> Listing:
     """The page of initiatives a visitor asked for, plus the chart's counts when ``memo`` is given."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         entries = registry.page(
             session, filters=query.filters, offset=(query.page - 1) * PER_PAGE, limit=PER_PAGE
         )
@@ -127,18 +127,18 @@ def listing(
 
 def everything(deps: Deps, filters: Filters) -> Iterator[list[Entry]]:
     """The whole filtered selection in batches, for the CSV download."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         yield from registry.each_batch(session, filters=filters)
 
 
 def initiative(deps: Deps, initiative_id: int) -> tuple[Entry, dict[int, Organisation]] | None:
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         entry = registry.get(session, initiative_id=initiative_id)
         return (entry, registry.organisations(session)) if entry else None
 
 
 def upcoming_meetings(deps: Deps) -> list[Meeting]:
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         return registry.upcoming_meetings(session, now=deps.now())
 
 
