@@ -68,6 +68,8 @@ class LocalSlack:
         self._rate_limits: dict[str, list[int]] = {}
         self._dropped: dict[str, int] = {}
         self._lock = threading.Lock()
+        # Notified whenever a call arrives, so tests wait for the call rather than for a fixed time.
+        self._arrived = threading.Condition(self._lock)
         self._counter = itertools.count(1)
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -79,7 +81,8 @@ class LocalSlack:
         handler = type("Handler", (_Handler,), {"slack": self})
         self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: stopping waits for the loop to notice, once per test using it.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
         self._thread.start()
         return self
 
@@ -133,6 +136,14 @@ class LocalSlack:
             self._dropped[method] -= 1
             return True
 
+    def wait_for_calls(self, method: str, count: int, *, timeout: float = 60) -> list[Call]:
+        """The calls of ``method`` once there are ``count`` of them, or when ``timeout`` passes."""
+        with self._arrived:
+            self._arrived.wait_for(
+                lambda: sum(call.method == method for call in self.calls) >= count, timeout=timeout
+            )
+            return [call for call in self.calls if call.method == method]
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [call for call in self.calls if call.method == method]
@@ -152,10 +163,12 @@ class LocalSlack:
         if retry_after is not None:
             with self._lock:
                 self.calls.append(Call("rate_limited:" + method, params))
+                self._arrived.notify_all()
             return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
         call = Call(method, params)
         with self._lock:
             self.calls.append(call)
+            self._arrived.notify_all()
         for listener in list(self.listeners):
             listener(method, params)
         error = self._take(self._failures, method)
@@ -227,6 +240,7 @@ class LocalSlack:
         with self._lock:
             self.uploads.setdefault(file_id, {})["content"] = content
             self.calls.append(Call("upload", {"file_id": file_id, "size": len(content)}))
+            self._arrived.notify_all()
 
     def show_command_answer(self, body: str | None) -> None:
         """What Slack does with a slash command's ack that carries a message: shows it to the person
@@ -239,6 +253,7 @@ class LocalSlack:
     def record_response(self, path: str, payload: dict[str, Any]) -> None:
         with self._lock:
             self.calls.append(Call("response_url", {"path": path, **payload}))
+            self._arrived.notify_all()
         for listener in list(self.listeners):
             listener("response_url", payload)
 

@@ -56,7 +56,7 @@ def test_sixteen_public_downloads_beside_member_shares(bot, registry_deps, engin
     keeps answering within a second."""
     populate(engine, 10_000)
     server = make_server("127.0.0.1", 0, create_web(bot.app, registry_deps), threaded=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     statuses: Counter[int] = Counter()
     stop = threading.Event()
