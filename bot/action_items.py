@@ -120,7 +120,7 @@ def zone(name: str | None, fallback: str) -> ZoneInfo:
     """A person's timezone, or the working group's when Slack gave none (guests) or an odd one."""
     try:
         return ZoneInfo(name or fallback)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return ZoneInfo(fallback)
 
 

@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.work_queue import WorkQueue, keep_answer, only_from_queue
 from handlers import register
 from handlers.channel import post_in_cycle_thread
-from handlers.middleware import inject_deps, strip_nul_characters
+from handlers.middleware import inject_deps, strip_control_characters
 from storage.db import make_engine
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def create_app(
     app.use(only_from_queue)
     app.use(keep_answer)
     app.use(inject_deps(deps))
-    app.use(strip_nul_characters)
+    app.use(strip_control_characters)
     register(app)
     return app
 

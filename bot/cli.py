@@ -72,12 +72,21 @@ def _web_app(settings: Settings):
 def _serve_http(app, settings: Settings, *, host: str, port: int | None, threads: int) -> None:
     from waitress import serve
 
+    from bot.slack_gate import MAX_BODY_BYTES
     from bot.web import create_web
 
     port = port or settings.port
     logging.getLogger("itwg").info("serving on http://%s:%s", host, port)
     settle_heap()
-    serve(create_web(app), host=host, port=port, threads=threads, ident="itwg")
+    # waitress refuses larger bodies itself (413) rather than spooling them to disk first.
+    serve(
+        create_web(app),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="itwg",
+        max_request_body_size=MAX_BODY_BYTES,
+    )
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -37,6 +37,8 @@ SUMMARY_ROWS = 8
 SHORT_SUMMARY_ROWS = 3
 FULL_ROWS = 500
 TOP_OPPORTUNITIES = 3
+# Long before the working group (2022) and far from the edges of what a datetime can hold.
+EARLIEST_SINCE = date(2000, 1, 1)
 DATE_HELP = "Write the date as YYYY-MM-DD, e.g. `/itwg digest since 2030-01-31`."
 
 
@@ -77,6 +79,9 @@ class Digest:
     interrupted: list[Notification] = field(default_factory=list)
     # E-mails the mail server refused for good (a 5xx answer): an address to correct.
     rejected: list[Notification] = field(default_factory=list)
+    # Notifications never sent because their moment passed (after the clock was stopped, say).
+    skipped: list[Notification] = field(default_factory=list)
+    skipped_total: int = 0
 
     @property
     def total(self) -> Counts:
@@ -143,6 +148,9 @@ def parse_since(text: str, *, now: datetime, timezone: str) -> datetime | None:
         raise UserError(f"I can't read `{words[0]}` as a date. {DATE_HELP}") from None
     except parsing.DateDoesNotExist:
         raise UserError(f"`{words[0]}` is not a calendar date. {DATE_HELP}") from None
+    if day < EARLIEST_SINCE:
+        # Midnight of 0001-01-01 east of UTC is before the first instant a datetime can hold.
+        raise UserError(f"{words[0]} is too far back; give a date from {EARLIEST_SINCE.isoformat()} on.")
     moment = datetime.combine(day, time(0), tzinfo=ZoneInfo(timezone)).astimezone(UTC)
     if moment > now:
         raise UserError(f"{words[0]} is in the future; a digest covers a period that has begun.")
@@ -197,6 +205,7 @@ def build(
     undelivered = notifications.interrupted_since(
         session, since=period_start, limit=40, statuses=("interrupted", "rejected")
     )
+    skipped, skipped_total = notifications.skipped_since(session, since=period_start)
     return Digest(
         generated_at=now,
         since=period_start,
@@ -222,6 +231,8 @@ def build(
         soon_until=soon_until,
         interrupted=[row for row in undelivered if row.status == "interrupted"],
         rejected=[row for row in undelivered if row.status == "rejected"],
+        skipped=skipped,
+        skipped_total=skipped_total,
     )
 
 

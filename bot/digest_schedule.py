@@ -47,6 +47,9 @@ WEEKDAYS = {
 DEFAULT_TIME = "09:00"
 LAST_DAY_OF_MONTH = 28  # every month has it, so a monthly digest never skips February
 GRACE = timedelta(hours=6)
+# As far back as the other sources look: an occurrence missed by more than its grace is still listed
+# for that long, so that the tick records it as skipped.
+LOOKBACK = timedelta(days=2)
 TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 USAGE = (
     "`/itwg digest subscribe weekly [DAY HH:MM] [email]` (e.g. `weekly monday 09:00`) "
@@ -217,13 +220,14 @@ def _digest_renderer(session: Session, *, now: datetime, settings: Settings, sin
 
 
 def due_digests(session: Session, *, now: datetime, settings: Settings) -> list[DueNotification]:
-    """Digests whose scheduled moment has come and is less than ``GRACE`` old (one query when none
-    is; two more, for the e-mailed ones, when some are)."""
+    """Digests whose latest scheduled moment has come, up to ``LOOKBACK`` ago (one query when none
+    is; two more, for the e-mailed ones, when some are): the tick sends those within ``GRACE`` and
+    records the older ones as skipped, so none vanishes unseen."""
     due: list[DueNotification] = []
     ready = []
     for subscription, person in repository.subscriptions_of_co_leads(session):
         day, instant = latest_occurrence(subscription, at=now)
-        if instant < subscription.created_at or now - instant > GRACE:
+        if instant < subscription.created_at or now - instant > LOOKBACK:
             continue
         ready.append((subscription, person, day, instant))
     emailed = digest_email.emailed(session, subscription_ids=[s.id or 0 for s, _, _, _ in ready])

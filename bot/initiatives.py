@@ -163,16 +163,18 @@ def _valid_link(text: str) -> bool:
 
 
 def _organisation_ids(raw: Any) -> list[int]:
-    try:
-        return [int(value) for value in _codes(raw)]
-    except ValueError:
-        raise UserError("Choose organisations from the list.") from None
+    # Read like every record number (at most nine digits): a forged option such as 99999999999 is
+    # beyond PostgreSQL's integer and would fail the query rather than be refused.
+    ids = [parsing.whole_number(value) for value in _codes(raw)]
+    if None in ids:
+        raise UserError("Choose organisations from the list.")
+    return ids  # type: ignore[return-value]
 
 
 def read_form(values: dict[str, Any]) -> InitiativeForm:
     """Validate a submitted modal (block id → value(s)); FieldErrors lists every problem at once."""
     errors: dict[str, str] = {}
-    title = _text(values.get("title"))
+    title = " ".join(_text(values.get("title")).split())  # a single line, whatever was sent
     if not title:
         errors["title"] = "Give the initiative a title."
     elif len(title) > TITLE_MAX:

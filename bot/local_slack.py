@@ -8,6 +8,7 @@ It serves the methods the bot uses, the ``response_url`` of commands, and the up
 import contextlib
 import itertools
 import json
+import socket
 import threading
 import time
 import urllib.parse
@@ -65,7 +66,10 @@ class LocalSlack:
         self.uploads: dict[str, dict[str, Any]] = {}
         self._failures: dict[str, list[str]] = {}
         self._rate_limits: dict[str, list[int]] = {}
+        self._dropped: dict[str, int] = {}
         self._lock = threading.Lock()
+        # Notified whenever a call arrives, so tests wait for the call rather than for a fixed time.
+        self._arrived = threading.Condition(self._lock)
         self._counter = itertools.count(1)
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -77,7 +81,8 @@ class LocalSlack:
         handler = type("Handler", (_Handler,), {"slack": self})
         self._server = _Server(("127.0.0.1", 0), handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll interval: stopping waits for the loop to notice, once per test using it.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.01,), daemon=True)
         self._thread.start()
         return self
 
@@ -118,6 +123,27 @@ class LocalSlack:
         with self._lock:
             self._rate_limits.setdefault(method, []).extend([retry_after] * times)
 
+    def drop_answers(self, method: str, times: int = 1) -> None:
+        """Carry out the next ``times`` calls of ``method`` (a post is stored) but close the
+        connection instead of answering, as when a network drops Slack's answer on its way back."""
+        with self._lock:
+            self._dropped[method] = self._dropped.get(method, 0) + times
+
+    def answer_dropped(self, method: str) -> bool:
+        with self._lock:
+            if not self._dropped.get(method):
+                return False
+            self._dropped[method] -= 1
+            return True
+
+    def wait_for_calls(self, method: str, count: int, *, timeout: float = 60) -> list[Call]:
+        """The calls of ``method`` once there are ``count`` of them, or when ``timeout`` passes."""
+        with self._arrived:
+            self._arrived.wait_for(
+                lambda: sum(call.method == method for call in self.calls) >= count, timeout=timeout
+            )
+            return [call for call in self.calls if call.method == method]
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [call for call in self.calls if call.method == method]
@@ -137,10 +163,12 @@ class LocalSlack:
         if retry_after is not None:
             with self._lock:
                 self.calls.append(Call("rate_limited:" + method, params))
+                self._arrived.notify_all()
             return 429, {"Retry-After": str(retry_after)}, {"ok": False, "error": "ratelimited"}
         call = Call(method, params)
         with self._lock:
             self.calls.append(call)
+            self._arrived.notify_all()
         for listener in list(self.listeners):
             listener(method, params)
         error = self._take(self._failures, method)
@@ -212,6 +240,7 @@ class LocalSlack:
         with self._lock:
             self.uploads.setdefault(file_id, {})["content"] = content
             self.calls.append(Call("upload", {"file_id": file_id, "size": len(content)}))
+            self._arrived.notify_all()
 
     def show_command_answer(self, body: str | None) -> None:
         """What Slack does with a slash command's ack that carries a message: shows it to the person
@@ -224,6 +253,7 @@ class LocalSlack:
     def record_response(self, path: str, payload: dict[str, Any]) -> None:
         with self._lock:
             self.calls.append(Call("response_url", {"path": path, **payload}))
+            self._arrived.notify_all()
         for listener in list(self.listeners):
             listener("response_url", payload)
 
@@ -279,6 +309,10 @@ class _Handler(BaseHTTPRequestHandler):
                 with contextlib.suppress(json.JSONDecodeError):
                     params[key] = json.loads(params[key])
         status, headers, body = self.slack.handle(method, params)
+        if self.slack.answer_dropped(method):
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
         self._send(status, headers, body)
 
     def do_GET(self) -> None:

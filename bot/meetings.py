@@ -25,7 +25,7 @@ from bot.cycles import current_cycle, sharing_status
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.notifications import Attachment
-from storage.db import session_scope
+from storage.db import read_scope, session_scope
 from storage.models import Meeting, Organisation, utcnow
 from storage.repositories import audit, recipients
 from storage.repositories import meetings as meeting_records
@@ -85,7 +85,8 @@ def zone_named(name: str) -> ZoneInfo:
         if "/" not in name and name.upper() != "UTC":
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a directory of the time-zone database (America/Argentina) is not a zone.
         raise UserError(
             f"I don't know the timezone “{name}”. Use an IANA name such as Europe/Vienna, "
             "America/New_York or UTC."
@@ -435,8 +436,9 @@ def next_meeting(deps: Deps) -> NextMeeting:
 
 
 def feed_meetings(deps: Deps) -> list[Meeting]:
-    """Meetings from a year ago onward (feeds are PUBLISH: they name no attendees)."""
-    with session_scope(deps.engine) as session:
+    """Meetings from a year ago onward (feeds are PUBLISH: they name no attendees): a read that never
+    takes SQLite's write lock, so calendar clients polling the feed never hold up a member's write."""
+    with read_scope(deps.engine) as session:
         return meeting_records.for_feed(session, since=deps.now() - timedelta(days=366))
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import identity
+from bot import identity, parsing
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
@@ -150,13 +150,11 @@ class Introduction:
 
 
 def parse_connect_value(value: str) -> list[int]:
-    try:
-        ids = [int(part) for part in value.split(",") if part.strip()]
-    except ValueError:
-        raise UserError("That button no longer matches any initiatives; run `/itwg opportunities`.") from None
-    if not 2 <= len(ids) <= MAX_CONNECT_IDS:
+    # Record numbers as everywhere (at most nine digits): larger ones fail PostgreSQL's integer.
+    ids = [parsing.whole_number(part) for part in value.split(",") if part.strip()]
+    if None in ids or not 2 <= len(ids) <= MAX_CONNECT_IDS:
         raise UserError("That button no longer matches any initiatives; run `/itwg opportunities`.")
-    return ids
+    return ids  # type: ignore[return-value]
 
 
 def introduce(deps: Deps, *, actor: Actor, value: str) -> Introduction:

@@ -23,9 +23,12 @@ class DateDoesNotExist(ValueError):
     """Written YYYY-MM-DD, but no such day (2030-02-30, month 13)."""
 
 
-def whole_number(text: str | None) -> int | None:
-    """``"12"`` → 12; anything else (empty, signs, "²", more than nine digits) → None."""
-    match = NUMBER.fullmatch((text or "").strip())
+def whole_number(text: object) -> int | None:
+    """``"12"`` → 12; anything else (empty, signs, "²", more than nine digits, not text) → None.
+
+    Nine digits keep every number within PostgreSQL's integer, so a record number typed or forged
+    beyond it is "no such record", not a failed query."""
+    match = NUMBER.fullmatch(text.strip()) if isinstance(text, str) else None
     return int(match.group(0)) if match else None
 
 

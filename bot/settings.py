@@ -108,7 +108,8 @@ class Settings(BaseSettings):
     def _timezone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as error:
+            # OSError: a directory of the time-zone database (America/Argentina) is not a zone.
             raise ValueError(f"unknown IANA timezone {value!r}, e.g. Europe/Vienna") from error
         return value
 

@@ -14,10 +14,17 @@ E-mails (``mailto:`` notifications) go the same way through ``bot.mail``: claime
 marked. A temporary failure is retried like a Slack error; a permanent one (a 5xx answer) is marked
 ``rejected`` at once and listed in the co-leads' digest.
 
+A clock stopped for longer than the sources look back (two days) would leave no trace of what fell
+due meanwhile. So the tick remembers when it last ran, and the first tick after a gap asks the sources
+again as of each ``CATCH_UP_STEP`` across the gap: everything due in it is claimed as ``skipped``,
+with the gap as its reason, and the co-leads' digest lists it.
+
 A crash between claim and send leaves the row ``claimed``. A later tick settles such a stale claim:
 if its message was posted (its ``ts`` was stored), whatever remained (the attachment, the final mark)
 is finished by the retry path; otherwise nobody knows whether Slack got it, so it is marked
 ``interrupted`` and logged as an error for a person to check, rather than risk sending it twice.
+The same holds for a post whose connection dropped before Slack answered: Slack may have stored it,
+so it is marked ``interrupted`` at once, never retried (and the clock's client does not repeat it).
 """
 
 import logging
@@ -35,6 +42,7 @@ from bot.deps import Deps
 from bot.notifications import DueNotification
 from bot.settings import Settings
 from storage.db import session_scope
+from storage.repositories import clock_ticks
 from storage.repositories import notifications as log
 
 logger = logging.getLogger(__name__)
@@ -66,6 +74,12 @@ MAX_ATTEMPTS = 5
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
 # Longer than any one send can take, Slack's Retry-After waits included.
 STALE_CLAIM_AFTER = timedelta(minutes=30)
+# Shorter than what any source looks back (reminders two days, overdue follow-ups about one, digests
+# two), so asking the sources as of every step across a gap misses nothing that fell due in it.
+CATCH_UP_STEP = timedelta(hours=12)
+# A gap between ticks longer than this is the clock having been stopped, not a tick running late.
+STOPPED_AFTER = timedelta(minutes=5)
+LATE = "past its grace when the clock reached it"
 
 
 @dataclass
@@ -99,21 +113,57 @@ def collect(session: Session, *, now: datetime, settings: Settings) -> list[DueN
     return list(due.values())
 
 
+def missed_while_stopped(
+    session: Session, *, last: datetime | None, now: datetime, settings: Settings
+) -> list[DueNotification]:
+    """What fell due after the last tick and before the sources' own look-back from ``now``: the
+    sources asked as of each step across the gap (nothing when the clock has not been stopped)."""
+    if last is None or now - last <= STOPPED_AFTER:
+        return []
+    found: dict[str, DueNotification] = {}
+    moment = last + CATCH_UP_STEP
+    while moment < now:
+        for notification in collect(session, now=moment, settings=settings):
+            if notification.due_at > last:
+                found.setdefault(notification.key, notification)
+        moment += CATCH_UP_STEP
+    return list(found.values())
+
+
 def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool = False) -> TickReport:
     report = TickReport(now=now, dry_run=dry_run)
     with session_scope(deps.engine) as session:
+        last = clock_ticks.last_tick(session)
         due = collect(session, now=now, settings=deps.settings)
+        keys = {n.key for n in due}
+        due += [
+            n
+            for n in missed_while_stopped(session, last=last, now=now, settings=deps.settings)
+            if n.key not in keys
+        ]
         already = log.claimed_keys(session, keys=[n.key for n in due])
     pending = sorted((n for n in due if n.key not in already), key=lambda n: (n.due_at, n.key))
     if dry_run:
         _preview(pending, now=now, report=report)
         return report
     assert client is not None, "a tick that sends needs a Slack client"
+    stopped = last if last is not None and now - last > STOPPED_AFTER else None
     _settle_stale_claims(deps, now=now, report=report)
     for notification in pending:
-        _deliver(deps, client, notification, now=now, report=report)
+        _deliver(deps, client, notification, now=now, stopped_since=stopped, report=report)
     _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
+    with session_scope(deps.engine) as session:
+        clock_ticks.record_tick(session, now=now)
     return report
+
+
+def _skip_reason(notification: DueNotification, *, now: datetime, stopped_since: datetime | None) -> str:
+    if stopped_since is not None and notification.due_at > stopped_since:
+        return (
+            f"the clock did not tick from {stopped_since:%Y-%m-%d %H:%M} to {now:%Y-%m-%d %H:%M} UTC; "
+            "past its grace when it started again"
+        )
+    return LATE
 
 
 def _settle_stale_claims(deps: Deps, *, now: datetime, report: TickReport) -> None:
@@ -156,7 +206,13 @@ def _preview(pending: list[DueNotification], *, now: datetime, report: TickRepor
 
 
 def _deliver(
-    deps: Deps, client: WebClient, notification: DueNotification, *, now: datetime, report: TickReport
+    deps: Deps,
+    client: WebClient,
+    notification: DueNotification,
+    *,
+    now: datetime,
+    stopped_since: datetime | None,
+    report: TickReport,
 ) -> None:
     late = now > notification.due_at + notification.grace
     with session_scope(deps.engine) as session:
@@ -167,7 +223,7 @@ def _deliver(
             due_at=notification.due_at,
             now=now,
             status="skipped" if late else "claimed",
-            last_error="past its grace when the clock reached it" if late else None,
+            last_error=_skip_reason(notification, now=now, stopped_since=stopped_since) if late else None,
         )
     if row is None:
         report.lost_race.append(notification.key)
@@ -245,6 +301,10 @@ def _send(
                 ],
             )
     except Exception as error:
+        if not payload.get("message_ts") and not isinstance(error, SlackApiError):
+            # No answer from Slack (the connection dropped): the post may be stored all the same.
+            _record_interrupted(deps, notification_id, key, payload, error, report=report)
+            return
         _record_failure(deps, notification_id, key, payload, error, attempts=attempts, now=now, report=report)
         return
     with session_scope(deps.engine) as session:
@@ -257,6 +317,32 @@ def _describe(error: Exception) -> str:
     if isinstance(error, SlackApiError):
         return str(error.response.get("error") or error)
     return f"{type(error).__name__}: {error}"
+
+
+def _record_interrupted(
+    deps: Deps,
+    notification_id: int,
+    key: str,
+    payload: dict[str, Any],
+    error: Exception,
+    *,
+    report: TickReport,
+) -> None:
+    """A post whose outcome is unknown is never repeated blindly: like a send cut short by a crash,
+    it is marked ``interrupted`` for a person to check (the digest lists it), never retried."""
+    reason = f"no answer from Slack ({_describe(error)}); not known to be sent"
+    logger.error(
+        "%s may not have reached %s: %s; check there and send it by hand if it is missing",
+        key,
+        payload["channel"],
+        reason,
+    )
+    with session_scope(deps.engine) as session:
+        log.mark_failed(
+            session, notification_id=notification_id, error=reason, next_attempt_at=None, status="interrupted"
+        )
+    report.interrupted.append(key)
+    report.note(f"interrupted {key}: not known to be sent; check and send it by hand if missing")
 
 
 def _record_failure(

@@ -12,9 +12,16 @@ from slack_sdk.errors import SlackApiError
 
 from bot import action_items, parsing, slack_profiles
 from bot.actor import Actor
-from bot.errors import FieldErrors
+from bot.errors import FieldErrors, UserError
 from bot.rendering import render_message, render_view
-from handlers.common import Turn, acknowledge, checking_submission, lazy_part, opening_form
+from handlers.common import (
+    Turn,
+    acknowledge,
+    checking_submission,
+    clicked_number,
+    lazy_part,
+    opening_form,
+)
 from handlers.itwg import CommandRequest, Subcommand
 
 logger = logging.getLogger(__name__)
@@ -116,18 +123,29 @@ SUBCOMMANDS = [
 # -- buttons and the message shortcut -------------------------------------------------------------------
 
 
+BUTTON_WITHOUT_ITEM = "That button does not say which action item it is for; `/itwg actions` lists them."
+FORM_WITHOUT_ITEM = "This form does not say which action item it is for; click the item's button again."
+
+
 def _clicked_item(body: dict[str, Any]) -> int:
-    return parsing.whole_number(body["actions"][0].get("value", "")) or 0
+    return clicked_number(body, refusal=BUTTON_WITHOUT_ITEM)
 
 
 def open_done_form(ack: Ack, body: dict, client: WebClient) -> None:
     """The Done button's form needs nothing from the database, so it opens at once, whole."""
     ack()
-    item_id = _clicked_item(body)
-    metadata = json.dumps({"item_id": item_id, "response_url": body.get("response_url")})
-    view = render_view(
-        "action_done_form.json.j2", item_id=item_id, metadata=metadata, outcome_max=action_items.OUTCOME_MAX
-    )
+    try:
+        item_id = _clicked_item(body)
+    except UserError as error:
+        view = render_view("modal_refused.json.j2", title="Close an action item", message=str(error))
+    else:
+        metadata = json.dumps({"item_id": item_id, "response_url": body.get("response_url")})
+        view = render_view(
+            "action_done_form.json.j2",
+            item_id=item_id,
+            metadata=metadata,
+            outcome_max=action_items.OUTCOME_MAX,
+        )
     try:
         client.views_open(trigger_id=body["trigger_id"], view=view)
     except SlackApiError as error:
@@ -138,6 +156,12 @@ def open_done_form(ack: Ack, body: dict, client: WebClient) -> None:
 def snooze_clicked(turn: Turn) -> None:
     item = action_items.snooze(turn.deps, actor=turn.actor, item_id=_clicked_item(turn.body))
     _updated(turn, item, "snoozed")
+
+
+def _reassign_title(body: dict[str, Any]) -> str:
+    """The loading view's title; a button without a number is refused by the lazy part."""
+    number = parsing.whole_number(body["actions"][0].get("value"))
+    return "Reassign an item" if number is None else f"Reassign #{number}"
 
 
 @lazy_part
@@ -151,7 +175,7 @@ def show_reassign_form(turn: Turn) -> None:
 @lazy_part
 def turn_page(turn: Turn) -> None:
     """Show another page of the same listing in place of the one clicked."""
-    page, _, scope = turn.body["actions"][0]["value"].partition(" ")
+    page, _, scope = (turn.body["actions"][0].get("value") or "").partition(" ")
     listing = action_items.list_items(
         turn.deps, actor=turn.actor, scope=scope, page=parsing.whole_number(page) or 1
     )
@@ -198,7 +222,7 @@ def _draft(turn: Turn) -> action_items.Draft:
         assignee_user_id=values.get("person"),
         meeting_id=parsing.whole_number(values.get("meeting")),
         notes=values.get("notes") or "",
-        source_link=turn.metadata.get("source_link"),
+        source_link=turn.metadata_text("source_link"),
     )
 
 
@@ -236,7 +260,11 @@ def check_done(turn: Turn) -> None:
 
 
 def _form_item(turn: Turn) -> int:
-    return parsing.whole_number(str(turn.metadata.get("item_id", ""))) or 0
+    """The item a Done or Reassign form is for, from the metadata the bot wrote into it."""
+    item_id = turn.metadata.get("item_id")
+    if type(item_id) is not int or parsing.whole_number(str(item_id)) is None:
+        raise UserError(FORM_WITHOUT_ITEM)
+    return item_id
 
 
 @lazy_part
@@ -281,9 +309,7 @@ def reassign_from_form(turn: Turn) -> None:
 def register(app: App) -> None:
     app.action("action_item_done")(open_done_form)
     app.action("action_item_snooze")(ack=acknowledge, lazy=[snooze_clicked])
-    app.action("action_item_reassign")(
-        ack=opening_form(lambda body: f"Reassign #{_clicked_item(body)}"), lazy=[show_reassign_form]
-    )
+    app.action("action_item_reassign")(ack=opening_form(_reassign_title), lazy=[show_reassign_form])
     app.action(re.compile(r"^action_items_page_(previous|next)$"))(ack=acknowledge, lazy=[turn_page])
     app.shortcut("create_action_item")(
         ack=opening_form(lambda body: CREATE_TITLE), lazy=[show_form_from_message]

@@ -16,10 +16,10 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext, Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from slack_sdk.webhook import WebhookClient
 
-from bot import identity, slack_profiles
+from bot import identity, parsing, slack_profiles
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
@@ -70,6 +70,11 @@ class Turn:
             return {}
         return metadata if isinstance(metadata, dict) else {}
 
+    def metadata_text(self, key: str) -> str | None:
+        """A text value of the metadata; None when missing or not text (a form tampered with)."""
+        value = self.metadata.get(key)
+        return value if isinstance(value, str) else None
+
     @property
     def values(self) -> dict[str, Any]:
         return form_values((self.view.get("state") or {}).get("values") or {})
@@ -103,7 +108,7 @@ class Turn:
     def reply(self, message: dict[str, Any]) -> None:
         """An answer only this person sees: beside what they typed or clicked (or where they opened the
         form they submitted), else in a direct message."""
-        response_url = self.body.get("response_url") or self.metadata.get("response_url")
+        response_url = self.body.get("response_url") or self.metadata_text("response_url")
         tell(self.client, response_url=response_url, user_id=self.user_id, message=message)
 
     def refuse(self, reason: str) -> None:
@@ -116,6 +121,15 @@ class Turn:
             self.reply(render_message("submission_refused.json.j2", title=title, errors=[reason]))
         else:
             self.reply(render_message("error.json.j2", message=reason))
+
+
+def clicked_number(body: dict[str, Any], *, refusal: str) -> int:
+    """The record number a button carries; a value that is not one (a button tampered with) is
+    refused with ``refusal`` rather than looked up as a record that cannot exist."""
+    number = parsing.whole_number(body["actions"][0].get("value"))
+    if number is None:
+        raise UserError(refusal)
+    return number
 
 
 def turn_of(body: dict[str, Any], client: WebClient, context: BoltContext, respond: Respond | None) -> Turn:
@@ -215,11 +229,19 @@ def form_values(state_values: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def tell(client: WebClient, *, response_url: str | None, user_id: str, message: dict[str, Any]) -> None:
     """Answer where the person started (ephemeral, via the response URL), else in a direct message."""
-    if response_url:
-        response = WebhookClient(response_url).send(
-            text=message["text"], blocks=message["blocks"], response_type="ephemeral", replace_original=False
-        )
-        if response.status_code == 200:
-            return
-        logger.warning("response_url answered %s; sending a direct message instead", response.status_code)
+    if isinstance(response_url, str) and response_url.startswith(("https://", "http://")):
+        try:
+            response = WebhookClient(response_url).send(
+                text=message["text"],
+                blocks=message["blocks"],
+                response_type="ephemeral",
+                replace_original=False,
+            )
+        except (SlackRequestError, ValueError, OSError) as error:
+            # A response URL from a form's metadata may have been tampered with: not a usable address.
+            logger.warning("response_url could not be used (%s); sending a direct message instead", error)
+        else:
+            if response.status_code == 200:
+                return
+            logger.warning("response_url answered %s; sending a direct message instead", response.status_code)
     send_privately(client, user_id=user_id, message=message)

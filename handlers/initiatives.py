@@ -8,7 +8,14 @@ from slack_bolt import App
 from bot import initiatives, parsing
 from bot.rendering import render_message, render_view
 from handlers.channel import post_in_cycle_thread
-from handlers.common import Turn, acknowledge, checking_submission, lazy_part, opening_form
+from handlers.common import (
+    Turn,
+    acknowledge,
+    checking_submission,
+    clicked_number,
+    lazy_part,
+    opening_form,
+)
 from handlers.delivery import send_privately
 from handlers.home import publish_home
 from handlers.itwg import CommandRequest, Subcommand
@@ -120,7 +127,15 @@ SUBCOMMANDS = [
 
 
 def _clicked_id(body: dict) -> int:
-    return parsing.whole_number(body["actions"][0].get("value", "")) or 0
+    return clicked_number(
+        body, refusal="That button does not say which initiative it is for; `/itwg initiatives` lists them."
+    )
+
+
+def _edit_button_title(body: dict) -> str:
+    """The loading view's title; a button without a number is refused by the lazy part."""
+    number = parsing.whole_number(body["actions"][0].get("value"))
+    return "Edit an initiative" if number is None else _edit_title(number)
 
 
 @lazy_part
@@ -197,7 +212,8 @@ def save_form(turn: Turn) -> None:
 def register(app: App) -> None:
     app.action("initiative_share_open")(ack=opening_form(lambda body: SHARE_TITLE), lazy=[show_share_form])
     app.action("initiative_edit")(
-        ack=opening_form(lambda body: _edit_title(_clicked_id(body))), lazy=[show_edit_form]
+        ack=opening_form(_edit_button_title),
+        lazy=[show_edit_form],
     )
     app.action(CONFIRM_ACTION)(ack=acknowledge, lazy=[confirm_clicked])
     app.action(PAGE_ACTION)(ack=acknowledge, lazy=[turn_page])

@@ -341,3 +341,28 @@ class Decision(SQLModel, table=True):
     source_link: str | None = Field(default=None, max_length=500)
     created_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class ClockTick(SQLModel, table=True):
+    """When the clock last ticked. The first tick after the clock was stopped catches up on the whole
+    gap: everything that fell due meanwhile is recorded as skipped, however long the gap."""
+
+    __tablename__ = "clock_tick"
+
+    name: str = Field(primary_key=True, max_length=40)
+    ticked_at: datetime = _timestamp()
+
+
+class RegistryOverview(SQLModel, table=True):
+    """The public registry's chart counts for one selection, as of one fingerprint of it.
+
+    Counting a selection reads every row of it; the counts change only when the selection does, so
+    the first visitor after a change counts and stores them, and every later visit, in any web
+    process or after a restart, reads one row instead."""
+
+    __tablename__ = "registry_overview"
+
+    selection: str = Field(primary_key=True, max_length=64)
+    fingerprint: str = Field(max_length=64)
+    counts: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    computed_at: datetime = _timestamp(default_factory=utcnow)

@@ -53,11 +53,11 @@ def output_of(process: subprocess.Popen) -> str:
     return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
 
-def wait_until_answering(base: str, process: subprocess.Popen, *, seconds: float = 30) -> None:
+def wait_until_answering(base: str, process: subprocess.Popen, *, seconds: float = 120) -> None:
     deadline = time.time() + seconds
     while time.time() < deadline and process.poll() is None:
         try:
-            urllib.request.urlopen(base + "/healthz", timeout=5)
+            urllib.request.urlopen(base + "/healthz", timeout=30)
             return
         except OSError:
             time.sleep(0.1)
@@ -97,7 +97,7 @@ def itwg_serve(env: dict[str, str], *, workers: int = 1) -> Iterator[tuple[str, 
 def post(url: str, body: str, headers: dict[str, str]) -> tuple[int, bytes]:
     request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()

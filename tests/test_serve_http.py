@@ -8,8 +8,11 @@ import urllib.error
 import urllib.request
 
 import pytest
+from sqlmodel import select
 
 from bot.signing import command_body, signed_headers
+from storage.db import session_scope
+from storage.models import RequestTask
 from tests.harness import CHANNEL, SIGNING_SECRET
 from tests.serving import itwg_serve, post, serve_env
 
@@ -40,22 +43,29 @@ def _whoami(slack) -> str:
     return _help(slack).replace("text=help", "text=whoami")
 
 
-def _wait_for_replies(slack, count: int, seconds: float = 20) -> list:
-    deadline = time.time() + seconds
-    while len(slack.calls_to("response_url")) < count and time.time() < deadline:
-        time.sleep(0.05)
-    return slack.calls_to("response_url")
+def _wait_for_replies(slack, count: int, seconds: float = 120) -> list:
+    """The replies once ``count`` have come: a busy machine only makes the wait longer."""
+    return slack.wait_for_calls("response_url", count, timeout=seconds)
+
+
+def _health(base: str) -> dict:
+    with urllib.request.urlopen(base + "/healthz", timeout=30) as response:
+        assert response.status == 200
+        return json.loads(response.read())
 
 
 def test_healthz_reports_the_database_and_the_queue(server):
     base, _ = server
-    with urllib.request.urlopen(base + "/healthz") as response:
-        assert response.status == 200
-        assert json.loads(response.read()) == {
-            "status": "ok",
-            "database": True,
-            "queue": {"unfinished": 0, "oldest_seconds": 0.0, "queued": 0},
-        }
+    # On a busy machine the first checks may miss /healthz's deadline and say "degraded"; what
+    # matters is the answer once the database has been reached.
+    deadline = time.monotonic() + 60
+    while (health := _health(base))["status"] != "ok" and time.monotonic() < deadline:
+        pass
+    assert health == {
+        "status": "ok",
+        "database": True,
+        "queue": {"unfinished": 0, "oldest_seconds": 0.0, "queued": 0},
+    }
 
 
 def test_signed_help_over_http_is_answered_in_the_acknowledgement(server, slack):
@@ -74,18 +84,21 @@ def test_a_command_is_carried_out_by_the_worker(server, slack):
     assert "You are recorded as" in json.dumps(reply.params)
 
 
-def test_unsigned_forged_and_stale_requests_get_401_over_http(server, slack):
+def test_unsigned_forged_and_stale_requests_get_401_over_http(server, slack, engine):
     base, _ = server
-    body = _help(slack)
+    body = _whoami(slack)
     unsigned = {"content-type": "application/x-www-form-urlencoded"}
     assert post(base + "/slack/events", body, unsigned)[0] == 401
     assert post(base + "/slack/events", body, signed_headers("wrong", body))[0] == 401
     stale = signed_headers(SIGNING_SECRET, body, timestamp=int(time.time()) - 400)
     assert post(base + "/slack/events", body, stale)[0] == 401
-    time.sleep(0.3)
+    # Refused before anything is queued: no task in the ledger for a worker to carry out, ever.
+    with session_scope(engine) as session:
+        assert session.exec(select(RequestTask)).all() == []
     assert slack.calls_to("response_url") == []
 
 
+@pytest.mark.slow  # a burst and a restart of real processes; the durability tests go further
 def test_stopping_the_web_process_loses_nothing_it_acknowledged(database_url, slack):
     """A platform restarts the web process with SIGTERM right after a burst of commands: it ends
     cleanly, and every command it answered 200 still gets its reply from the worker."""

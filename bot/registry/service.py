@@ -5,6 +5,7 @@ initiatives; this module only shapes the results for pages, JSON and CSV.
 """
 
 import hashlib
+import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,13 +13,19 @@ from datetime import datetime
 from threading import Lock
 from typing import Any
 
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
 from bot import vocabulary
 from bot.deps import Deps
 from bot.registry.query import BadQuery, Query, parse
-from storage.db import session_scope
+from storage.db import impatient_engine, read_scope, session_scope
 from storage.models import Meeting, MeetingMinutes, Organisation
 from storage.repositories import registry
 from storage.repositories.registry import Entry, Filters, Fingerprint, Overview
+
+logger = logging.getLogger(__name__)
 
 PER_PAGE = 50
 BAR_WIDTH = 300
@@ -68,13 +75,23 @@ class OverviewMemo:
     """The chart's counts for recently seen selections, until the selection changes.
 
     Counting a large registry by tag is the one cost that grows with its size; a selection whose
-    fingerprint (count, newest change, ids) is unchanged has unchanged counts, so they are reused.
+    fingerprint (count, newest change, ids) is unchanged has unchanged counts, so they are reused:
+    from this process's memory, else from the database (``registry_overview``, shared by every web
+    process and kept across restarts), else counted once and stored there for the others.
     """
 
     def __init__(self, size: int = 256) -> None:
         self._size = size
         self._entries: OrderedDict[tuple[Filters, Fingerprint], Overview] = OrderedDict()
         self._lock = Lock()
+        self._writer: Engine | None = None
+
+    def writer(self, engine: Engine) -> Engine:
+        """Where counts are stored: never waiting for SQLite's write lock (a reader must not)."""
+        with self._lock:
+            if self._writer is None:
+                self._writer = impatient_engine(engine)
+            return self._writer
 
     def get(self, key: tuple[Filters, Fingerprint], compute: Callable[[], Overview]) -> Overview:
         with self._lock:
@@ -95,7 +112,7 @@ def etag_for(*parts: object) -> str:
 
 def check(deps: Deps, args: Any) -> tuple[Query, Fingerprint, dict[int, Organisation]]:
     """Parse the query and measure the selection: enough to answer a conditional request."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         organisations = registry.organisations(session)
         query = parse(args, organisations)
         fingerprint = registry.fingerprint(session, filters=query.filters)
@@ -113,38 +130,58 @@ def listing(
     memo: OverviewMemo | None,
 ) -> Listing:
     """The page of initiatives a visitor asked for, plus the chart's counts when ``memo`` is given."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         entries = registry.page(
             session, filters=query.filters, offset=(query.page - 1) * PER_PAGE, limit=PER_PAGE
         )
         overview = None
         if memo is not None:
             overview = memo.get(
-                (query.filters, fingerprint), lambda: registry.overview(session, filters=query.filters)
+                (query.filters, fingerprint),
+                lambda: _stored_or_counted(deps, session, memo, query.filters, fingerprint),
             )
     return Listing(query, fingerprint, entries, organisations, overview)
 
 
+def _stored_or_counted(
+    deps: Deps, session: Session, memo: OverviewMemo, filters: Filters, fingerprint: Fingerprint
+) -> Overview:
+    selection, mark = etag_for(filters), etag_for(fingerprint)
+    stored = registry.stored_overview(session, selection=selection, fingerprint=mark)
+    if stored is not None:
+        return stored
+    overview = registry.overview(session, filters=filters)
+    if not filters.text:  # free-text searches are too many to keep
+        try:
+            with session_scope(memo.writer(deps.engine)) as writing:
+                registry.store_overview(
+                    writing, selection=selection, fingerprint=mark, overview=overview, now=deps.now()
+                )
+        except OperationalError as error:  # the write lock is taken: the next visitor stores them
+            logger.info("registry counts not stored this time: %s", error)
+    return overview
+
+
 def everything(deps: Deps, filters: Filters) -> Iterator[list[Entry]]:
     """The whole filtered selection in batches, for the CSV download."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         yield from registry.each_batch(session, filters=filters)
 
 
 def initiative(deps: Deps, initiative_id: int) -> tuple[Entry, dict[int, Organisation]] | None:
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         entry = registry.get(session, initiative_id=initiative_id)
         return (entry, registry.organisations(session)) if entry else None
 
 
 def public_minutes(deps: Deps, meeting_id: int) -> tuple[Meeting, MeetingMinutes, list[str]] | None:
     """Minutes a co-lead published and marked public; None for any other meeting."""
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         return registry.public_minutes(session, meeting_id=meeting_id)
 
 
 def upcoming_meetings(deps: Deps) -> list[Meeting]:
-    with session_scope(deps.engine) as session:
+    with read_scope(deps.engine) as session:
         return registry.upcoming_meetings(session, now=deps.now())
 
 

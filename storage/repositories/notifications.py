@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -146,6 +146,18 @@ def interrupted_since(
     if since is not None:
         statement = statement.where(col(Notification.claimed_at) >= since)
     return list(session.exec(statement.order_by(col(Notification.claimed_at).desc()).limit(limit)))
+
+
+def skipped_since(
+    session: Session, *, since: datetime | None, limit: int = 50
+) -> tuple[list[Notification], int]:
+    """Notifications recorded as skipped (never sent: past their grace, e.g. after the clock was
+    stopped), newest due first, with how many there are in all (one query: a window count)."""
+    statement = select(Notification, func.count().over()).where(Notification.status == "skipped")
+    if since is not None:
+        statement = statement.where(col(Notification.due_at) >= since)
+    rows = list(session.exec(statement.order_by(col(Notification.due_at).desc()).limit(limit)))
+    return [row for row, _ in rows], (int(rows[0][1]) if rows else 0)
 
 
 def list_all(session: Session) -> list[Notification]:

@@ -15,8 +15,8 @@ from datetime import datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Select, func, or_
-from sqlmodel import Session, select
+from sqlalchemy import Select, delete, func, or_
+from sqlmodel import Session, col, select
 
 from storage.models import (
     Decision,
@@ -26,12 +26,15 @@ from storage.models import (
     Meeting,
     MeetingMinutes,
     Organisation,
+    RegistryOverview,
 )
 
 SHAREABLE = "shareable"
 TAG_KINDS = ("objective", "continuum", "population", "region", "country")
 # Meetings are at most a day long, so one that started earlier than this has certainly ended.
 LONGEST_MEETING = timedelta(days=1)
+# Stored chart counts of a selection nobody asked for again in this long are dropped.
+FORGET_OVERVIEWS_AFTER = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,45 @@ def overview(session: Session, *, filters: Filters) -> Overview:
         partnered_by=dict(session.exec(partnered).all()),  # type: ignore[arg-type]
         regions=sorted(tag_counts["region"]),
         countries=sorted(tag_counts["country"]),
+    )
+
+
+def stored_overview(session: Session, *, selection: str, fingerprint: str) -> Overview | None:
+    """The counts stored for ``selection`` if they were counted at this ``fingerprint``."""
+    row = session.get(RegistryOverview, selection)
+    if row is None or row.fingerprint != fingerprint:
+        return None
+    counts = row.counts
+    return Overview(
+        by_objective=counts["by_objective"],
+        by_population=counts["by_population"],
+        partnered_by={int(id_): count for id_, count in counts["partnered_by"].items()},
+        regions=counts["regions"],
+        countries=counts["countries"],
+    )
+
+
+def store_overview(
+    session: Session, *, selection: str, fingerprint: str, overview: Overview, now: datetime
+) -> None:
+    """Keep ``overview`` for ``selection`` (replacing older counts), and drop counts made more than
+    ``FORGET_OVERVIEWS_AFTER`` ago, so selections visited once do not pile up."""
+    session.merge(
+        RegistryOverview(
+            selection=selection,
+            fingerprint=fingerprint,
+            counts={
+                "by_objective": overview.by_objective,
+                "by_population": overview.by_population,
+                "partnered_by": {str(id_): count for id_, count in overview.partnered_by.items()},
+                "regions": overview.regions,
+                "countries": overview.countries,
+            },
+            computed_at=now,
+        )
+    )
+    session.execute(
+        delete(RegistryOverview).where(col(RegistryOverview.computed_at) < now - FORGET_OVERVIEWS_AFTER)
     )
 
 

@@ -35,6 +35,7 @@ def test_serve_without_signing_secret_names_the_variable_and_exits_2(tmp_path):
 def test_malformed_settings_name_the_variable(tmp_path):
     for variable, value in [
         ("ITWG_TIMEZONE", "Mars/Olympus"),
+        ("ITWG_TIMEZONE", "America/Argentina"),  # a directory of zones, not a zone
         ("PORT", "eighty"),
         ("ITWG_CHANNEL", "#itwg"),
         ("SLACK_API_URL", "slack.com"),
@@ -44,6 +45,7 @@ def test_malformed_settings_name_the_variable(tmp_path):
         assert result.returncode == 2, variable
         assert variable in result.stderr, result.stderr
         assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_migrate_twice_from_the_command_line(tmp_path):

@@ -3,7 +3,7 @@
 import logging
 import threading
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -11,15 +11,16 @@ from hypothesis import strategies as st
 from slack_sdk.models.blocks import Block
 from sqlmodel import select
 
+from bot import digest as digests
 from bot import tick as tick_module
 from bot.deps import Deps
 from bot.notifications import Attachment, DueNotification
 from bot.slack_client import make_clock_client
 from bot.tick import describe, tick
 from storage.db import make_engine, session_scope
-from storage.models import Initiative, Meeting, Notification, Person
+from storage.models import ActionItem, Initiative, Meeting, Notification, Person
 from storage.repositories import organisations
-from tests.harness import CHANNEL
+from tests.harness import CHANNEL, message_text
 
 STARTS = datetime(2030, 6, 11, 12, 0, tzinfo=UTC)
 
@@ -353,3 +354,67 @@ def test_no_reminder_can_be_sent_after_its_meeting_starts(amount, unit):
 
     offset = parse_offset(f"{amount}{unit}")
     assert grace_for(offset) < offset, "due_at + grace stays before the start"
+
+
+def test_a_post_whose_answer_is_lost_is_never_repeated_and_the_digest_lists_it(deps, slack, slack_client):
+    """Slack stores the post but the connection drops before its answer arrives: neither the
+    client nor a later tick posts it again; the log says interrupted and the digest names it."""
+    add_meeting(deps.engine)
+    for user, acronym in (("UILO00001", "ILO"), ("UUNHCR001", "UNHCR"), ("UUNICEF01", "UNICEF")):
+        add_person(deps.engine, user, acronym)
+    slack.drop_answers("chat.postMessage", times=5)
+    at = STARTS - timedelta(days=14)
+    first = tick(deps, slack_client, now=at)
+    for minutes in (2, 5, 15, 60):
+        tick(deps, slack_client, now=at + timedelta(minutes=minutes))
+    tick(deps, slack_client, now=at + timedelta(hours=1))
+    per_person = Counter(p["channel"] for p in posts(slack))
+    assert per_person and max(per_person.values()) == 1, per_person
+    lost = {row.key for row in log_rows(deps.engine) if row.status == "interrupted"}
+    assert lost == set(first.interrupted) and len(lost) == 4
+    assert all(row.status == "interrupted" for row in log_rows(deps.engine))
+
+    with session_scope(deps.engine) as session:
+        built = digests.build(session, now=at + timedelta(hours=2), settings=deps.settings)
+    shown = message_text(digests.render(built).message)
+    assert "Not known to have gone out" in shown
+    assert all(key in shown for key in lost)
+
+
+def test_the_clock_client_repeats_a_call_only_when_it_cannot_have_reached_slack(slack, slack_client):
+    slack.drop_answers("chat.postMessage", times=1)
+    with pytest.raises(Exception):  # noqa: B017 (whichever way urllib reports the dropped answer)
+        slack_client.chat_postMessage(channel=CHANNEL, text="once")
+    assert len(posts(slack)) == 1
+    slack.drop_answers("users.info", times=1)
+    assert slack_client.users_info(user="UILO00001")["ok"], "a read is simply asked again"
+
+
+def test_after_days_without_a_tick_every_missed_notification_is_recorded_skipped_and_in_the_digest(
+    deps, slack, slack_client
+):
+    add_meeting(deps.engine)
+    add_person(deps.engine, "UILO00001", "ILO")
+    add_person(deps.engine, "UUNHCR001", "UNHCR")
+    with session_scope(deps.engine) as session:
+        owner = organisations.find_by_acronym(session, text="ILO")
+        session.add(ActionItem(title="Draft", owner_organisation_id=owner.id, due_date=date(2030, 6, 1)))
+    tick(deps, slack_client, now=STARTS - timedelta(days=20))
+    assert posts(slack) == []
+
+    back = STARTS - timedelta(days=3)  # stopped for 17 days: the 14- and 7-day moments are long gone
+    report = tick(deps, slack_client, now=back)
+    assert posts(slack) == [], "nothing is sent late"
+    skipped = {row.key: row for row in log_rows(deps.engine)}
+    assert set(report.skipped) == set(skipped)
+    kinds = Counter(row.kind for row in skipped.values())
+    assert kinds == {"meeting-reminder": 2, "sharing-nudge": 4, "action-due-soon": 1, "action-overdue": 1}
+    assert all(row.status == "skipped" for row in skipped.values())
+    assert all("the clock did not tick from 2030-05-22 12:00" in row.last_error for row in skipped.values())
+
+    with session_scope(deps.engine) as session:
+        built = digests.build(session, now=back, settings=deps.settings)
+    shown = message_text(digests.render(built).message)
+    assert "Skipped, never sent* (8;" in shown
+    assert "reminder:" in shown and "nudge:" in shown and "did not tick" in shown
+    assert tick(deps, slack_client, now=back + timedelta(minutes=1)).skipped == [], "recorded once"

@@ -44,7 +44,7 @@ def browser() -> Iterator[Browser]:
 def base_url(web, sample) -> Iterator[str]:
     """The web app on a free local port, served from a thread for the length of one test."""
     server = make_server("127.0.0.1", 0, web, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

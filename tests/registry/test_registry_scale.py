@@ -40,3 +40,24 @@ def test_first_page_runs_the_same_queries_at_100_and_10000_initiatives(bot, regi
         assert len(response.get_json()["initiatives"]) == 50
     else:
         assert response.get_data(as_text=True).count('class="initiative"') == 50
+
+
+def test_a_first_visit_to_a_new_web_process_reads_the_stored_counts_instead_of_every_row(
+    bot, registry_deps, engine
+):
+    """The chart's counts are counted once per change of the selection, by whichever process sees
+    it first; every other process, and the same one after a restart, reads them back."""
+    populate(engine, 300)
+    counting = "GROUP BY initiativetag.kind"
+    first = queries_for(create_web(bot.app, registry_deps).test_client(), engine, FILTERED_FIRST_PAGE)
+    assert any(counting in statement for statement in first)
+    restarted = create_web(bot.app, registry_deps).test_client()
+    again = queries_for(restarted, engine, FILTERED_FIRST_PAGE)
+    assert not any(counting in statement for statement in again)
+    before = restarted.get(FILTERED_FIRST_PAGE).get_data(as_text=True)
+
+    add_initiative(engine, "One more", tags={"objective": ["advocacy"], "population": ["youth"]})
+    changed = queries_for(create_web(bot.app, registry_deps).test_client(), engine, FILTERED_FIRST_PAGE)
+    assert any(counting in statement for statement in changed), "a changed selection is counted again"
+    after = create_web(bot.app, registry_deps).test_client().get(FILTERED_FIRST_PAGE).get_data(as_text=True)
+    assert before != after and "One more" in after
