@@ -301,8 +301,9 @@ def _send(
                 ],
             )
     except Exception as error:
-        if not payload.get("message_ts") and not isinstance(error, SlackApiError):
+        if "mail" not in payload and not payload.get("message_ts") and not isinstance(error, SlackApiError):
             # No answer from Slack (the connection dropped): the post may be stored all the same.
+            # The mail server's answers are codes, retried or refused as such.
             _record_interrupted(deps, notification_id, key, payload, error, report=report)
             return
         _record_failure(deps, notification_id, key, payload, error, attempts=attempts, now=now, report=report)
