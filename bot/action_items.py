@@ -187,11 +187,10 @@ def _reload(session: Session, item_id: int, *, actor: Actor, today: date) -> Ite
 
 def creation_refusal(actor: Actor) -> str | None:
     """Why this person may not create items at all, or None when they may."""
-    if actor.organisation_id is None:
-        return (
-            "I don't know your organisation yet, so I can't tell which items you may create. "
-            "Tell me with `/itwg join ORG`, e.g. `/itwg join ILO`."
-        )
+    try:
+        identity.require_organisation(actor)
+    except UserError as error:
+        return str(error)
     if actor.role == "observer":
         return "Observers follow action items but don't create them; ask a co-lead (UNODC or WHO)."
     return None
@@ -493,6 +492,7 @@ def _open_item_to_manage(session: Session, *, actor: Actor, item_id: int, verb: 
         raise UserError(f"There is no action item #{item_id}; `/itwg actions` lists the open ones.")
     if item.status != action_items.OPEN:
         raise UserError(f"Action item #{item_id} is already closed; `/itwg actions all` shows it.")
+    identity.require_organisation(actor)
     if not actor.may_manage(item.owner_organisation_id):
         owner = organisations.get(session, organisation_id=item.owner_organisation_id)
         acronym = owner.acronym if owner else "the owner organisation"

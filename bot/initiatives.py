@@ -243,6 +243,7 @@ def _organisation_map(session: Session) -> dict[int, Organisation]:
 
 
 def _require_editable(session: Session, actor: Actor, initiative_id: int) -> Initiative:
+    require_organisation(actor)
     initiative = repository.get(session, initiative_id=initiative_id)
     if initiative is None:
         raise UserError(f"There is no initiative #{initiative_id}. Find its number with `/itwg initiatives`.")

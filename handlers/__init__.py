@@ -21,3 +21,4 @@ def register(app: App) -> None:
     meetings.register(app)
     digest.register(app)
     home.register(app)
+    membership.register(app)

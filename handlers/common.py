@@ -88,7 +88,7 @@ class Turn:
 
     def known_actor(self) -> Actor | None:
         """The person if the bot has met them, from one read: what an ack part may afford."""
-        return identity.known_actor(self.deps, slack_user_id=self.user_id)
+        return identity.known_actor(self.deps, slack_user_id=self.user_id, team_id=self.team_id)
 
     @property
     def opened_view(self) -> dict[str, Any] | None:

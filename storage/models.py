@@ -34,11 +34,17 @@ class Organisation(SQLModel, table=True):
 
 
 class Person(SQLModel, table=True):
-    """Someone who has used the bot or sits in the working group's channel."""
+    """Someone who has used the bot or sits in the working group's channel.
+
+    Known by their Slack workspace (team) and user id together: people of other workspaces in a
+    Slack Connect channel keep their own team. ``slack_team_id`` is "" where no team was ever given.
+    """
+
+    __table_args__ = (UniqueConstraint("slack_team_id", "slack_user_id", name="uq_person_team_user"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    slack_user_id: str = Field(max_length=40, unique=True, index=True)
-    slack_team_id: str | None = Field(default=None, max_length=40)
+    slack_user_id: str = Field(max_length=40, index=True)
+    slack_team_id: str = Field(default="", max_length=40)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     display_name: str = Field(default="", max_length=200)
     email: str | None = Field(default=None, max_length=320)
@@ -46,6 +52,26 @@ class Person(SQLModel, table=True):
     is_focal_point: bool = Field(default=False)
     created_at: datetime = _timestamp(default_factory=utcnow)
     updated_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class JoinRequest(SQLModel, table=True):
+    """A person's request to be recorded in an organisation their e-mail does not show.
+
+    Until its focal points or a co-lead decide, the person reads but changes nothing; the decision
+    (``approved``, ``declined``, or ``superseded`` when a co-lead placed the person directly) is kept.
+    """
+
+    __tablename__ = "join_request"
+    __table_args__ = (Index("ix_join_request_status_organisation", "status", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    reason: str = Field(default="", max_length=500)
+    status: str = Field(default="pending", max_length=20)
+    created_at: datetime = _timestamp(default_factory=utcnow)
+    decided_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: datetime | None = _timestamp(default=None, nullable=True)
 
 
 class Initiative(SQLModel, table=True):

@@ -5,8 +5,18 @@ from sqlmodel import Session, select
 from storage.models import Organisation, Person, utcnow
 
 
-def get_by_slack_id(session: Session, *, slack_user_id: str) -> Person | None:
-    return session.exec(select(Person).where(Person.slack_user_id == slack_user_id)).first()
+def get_by_slack_id(session: Session, *, slack_user_id: str, team_id: str | None = None) -> Person | None:
+    """The person with this user id in ``team_id``'s workspace (or one recorded with no team); without
+    a team (a mention carries none), the first person known by that user id."""
+    statement = select(Person).where(Person.slack_user_id == slack_user_id).order_by(Person.id)
+    found = list(session.exec(statement))
+    if not team_id:
+        return found[0] if found else None
+    for wanted in (team_id, ""):
+        for person in found:
+            if person.slack_team_id == wanted:
+                return person
+    return None
 
 
 def get(session: Session, *, person_id: int) -> Person | None:
@@ -25,7 +35,7 @@ def create(
 ) -> Person:
     person = Person(
         slack_user_id=slack_user_id,
-        slack_team_id=slack_team_id,
+        slack_team_id=slack_team_id or "",
         display_name=display_name,
         email=email,
         timezone=timezone,
