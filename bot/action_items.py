@@ -19,7 +19,7 @@ from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from storage.db import read_scope, session_scope
 from storage.models import ActionItem, Meeting, Organisation
-from storage.repositories import action_items, audit, meetings, organisations
+from storage.repositories import action_items, audit, meetings, organisations, people
 from storage.repositories.action_items import ActionItemRow, ListFilter
 
 # What a Slack user id looks like; anything else in a mention or a forged user select is refused
@@ -536,6 +536,7 @@ def close(deps: Deps, *, actor: Actor, item_id: int, outcome: str) -> ItemView:
             entity="action_item",
             entity_id=item_id,
             details={"outcome": outcome},
+            changes={"status": (action_items.OPEN, action_items.DONE), "outcome": (None, outcome or None)},
         )
         return _reload(session, item_id, actor=actor, today=today_for(deps, actor))
 
@@ -554,6 +555,7 @@ def snooze(deps: Deps, *, actor: Actor, item_id: int) -> ItemView:
             entity="action_item",
             entity_id=item_id,
             details={"from": previous.isoformat(), "to": item.due_date.isoformat()},
+            changes={"due_date": (previous, item.due_date)},
         )
         return _reload(session, item_id, actor=actor, today=today)
 
@@ -630,6 +632,10 @@ def reassign(
             "organisation_id": item.owner_organisation_id,
             "assignee_person_id": item.assignee_person_id,
         }
+        previous_owner = organisations.get(session, organisation_id=item.owner_organisation_id)
+        previous_assignee = (
+            people.get(session, person_id=item.assignee_person_id) if item.assignee_person_id else None
+        )
         action_items.update(
             session,
             item=item,
@@ -647,6 +653,13 @@ def reassign(
                 "before": before,
                 "organisation": organisation.acronym,
                 "assignee": assignee.slack_user_id if assignee else None,
+            },
+            changes={
+                "owner": (previous_owner.acronym if previous_owner else None, organisation.acronym),
+                "assignee": (
+                    previous_assignee.display_name if previous_assignee else None,
+                    assignee.display_name if assignee else None,
+                ),
             },
         )
         return _reload(session, item_id, actor=actor, today=today_for(deps, actor))

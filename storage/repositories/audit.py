@@ -33,13 +33,14 @@ def record(
 ) -> AuditEntry:
     """Add one entry; ``by`` is the person, or the name of the process (e.g. ``itwg migrate``) when no
     person made the change. ``changes`` maps each changed field to its (before, after) values, kept
-    as ``details["changes"]`` so the history can say from what to what."""
+    as ``details["changes"]`` so the history can say from what to what (unchanged pairs are left out)."""
     actor, person_id = (by, None) if isinstance(by, str) else (by.slack_user_id, by.person_id)
     kept = dict(details or {})
     if changes:
         kept["changes"] = {
             name: {"before": _plain(before), "after": _plain(after)}
             for name, (before, after) in changes.items()
+            if before != after
         }
     entry = AuditEntry(
         actor=actor,
@@ -62,6 +63,15 @@ def _plain(value: Any) -> Any:
     if isinstance(value, list):
         return [_plain(v) for v in value]
     return value
+
+
+def latest_for(session: Session, *, entity: str, entity_id: int | str) -> AuditEntry | None:
+    statement = (
+        select(AuditEntry)
+        .where(AuditEntry.entity == entity, AuditEntry.entity_id == str(entity_id))
+        .order_by(AuditEntry.id.desc())  # type: ignore[union-attr]
+    )
+    return session.exec(statement).first()
 
 
 def list_for(session: Session, *, entity: str, entity_id: int | str) -> list[AuditEntry]:
