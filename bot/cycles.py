@@ -28,6 +28,13 @@ class Cycle:
 class OrganisationSharing:
     organisation: Organisation
     shared: int
+    # How many people of the organisation the bot knows; None where nobody counted them.
+    known_people: int | None = None
+
+    @property
+    def unreachable(self) -> bool:
+        """Nobody the bot knows: no nudge, reminder or notice can reach the organisation."""
+        return self.known_people == 0
 
     @property
     def is_observer(self) -> bool:
@@ -49,9 +56,13 @@ def current_cycle(session: Session, *, now: datetime) -> Cycle:
 
 
 def sharing_status(session: Session, *, cycle: Cycle) -> list[OrganisationSharing]:
-    """Every organisation with how many initiatives it shared or confirmed this cycle (two queries)."""
+    """Every organisation with how many initiatives it shared or confirmed this cycle, and how many of
+    its people the bot knows (three queries)."""
     counts = sharing.shared_counts(session, since=cycle.starts_at)
+    known = sharing.known_people_counts(session)
     return [
-        OrganisationSharing(organisation=o, shared=counts.get(o.id or 0, 0))
+        OrganisationSharing(
+            organisation=o, shared=counts.get(o.id or 0, 0), known_people=known.get(o.id or 0, 0)
+        )
         for o in organisations.list_all(session)
     ]

@@ -88,6 +88,11 @@ class Digest:
         return [line.acronym for line in self.organisations if line.sharing.missing]
 
     @property
+    def unreachable(self) -> list[str]:
+        """Organisations with nobody the bot knows, whom no nudge reaches."""
+        return [line.acronym for line in self.organisations if line.sharing.unreachable]
+
+    @property
     def shared_count(self) -> int:
         """Organisations that shared this cycle, out of ``counted_organisations`` (observer apart)."""
         return sum(

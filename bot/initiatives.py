@@ -649,6 +649,10 @@ class SharingReport:
     def expected(self) -> int:
         return sum(1 for row in self.rows if not row.is_observer)
 
+    @property
+    def unreachable(self) -> list[OrganisationSharing]:
+        return [row for row in self.rows if row.unreachable]
+
 
 def sharing_report(deps: Deps) -> SharingReport:
     with session_scope(deps.engine) as session:

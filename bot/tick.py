@@ -27,6 +27,7 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import action_followup, digest_schedule, reminders
+from bot.cycles import current_cycle, sharing_status
 from bot.deps import Deps
 from bot.notifications import DueNotification
 from bot.settings import Settings
@@ -101,8 +102,20 @@ def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool =
     _settle_stale_claims(deps, now=now, report=report)
     for notification in pending:
         _deliver(deps, client, notification, now=now, report=report)
+    if any(n.kind == "sharing-nudge" for n in pending):
+        _log_unreachable(deps, now=now, report=report)
     _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
     return report
+
+
+def _log_unreachable(deps: Deps, *, now: datetime, report: TickReport) -> None:
+    """When nudges go out, say which organisations none could reach: nobody there is known."""
+    with session_scope(deps.engine) as session:
+        rows = sharing_status(session, cycle=current_cycle(session, now=now))
+    unreachable = [row.organisation.acronym for row in rows if row.unreachable]
+    if unreachable:
+        logger.warning("cannot reach %s: nobody there is known to the bot", ", ".join(unreachable))
+        report.note(f"cannot reach {', '.join(unreachable)}: nobody there is known to the bot")
 
 
 def _settle_stale_claims(deps: Deps, *, now: datetime, report: TickReport) -> None:
