@@ -33,6 +33,8 @@ LABELS = {
     "owner": "owner organisation",
     "assignee": "assigned to",
     "organisation": "organisation",
+    "email_domains": "e-mail domains",
+    "retired_at": "retired",
     "objective": "objectives",
     "population": "populations",
     "region": "regions",
@@ -50,6 +52,11 @@ ACTIONS = {
     "person.join": "placed someone in it",
     "join_request.approve": "approved a join request",
     "join_request.decline": "declined a join request",
+    "organisation.add": "added it",
+    "organisation.set": "changed its role",
+    "organisation.rename": "renamed it",
+    "organisation.domains": "changed its e-mail domains",
+    "organisation.retire": "retired it",
 }
 # What people type, and the audit entity it names.
 KINDS = {
@@ -140,7 +147,7 @@ def _owner_of(session: Session, entity: str, entity_id: str) -> tuple[str, int |
         if meeting is None:
             raise UserError(f"There is no meeting #{entity_id}; `/itwg next` shows the next one.")
         return f"meeting #{number} {meeting.title}", None
-    organisation = organisations.find_by_acronym(session, text=entity_id)
+    organisation = organisations.find_by_acronym(session, text=entity_id, include_retired=True)
     if organisation is None:
         raise UserError(unknown_organisation_message(session, entity_id))
     return f"{organisation.acronym} ({organisation.name})", organisation.id

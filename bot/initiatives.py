@@ -240,7 +240,7 @@ def parse_initiative_id(text: str, *, usage: str) -> int:
 
 
 def _organisation_map(session: Session) -> dict[int, Organisation]:
-    return {o.id: o for o in organisations.list_all(session) if o.id is not None}
+    return {o.id: o for o in organisations.list_all(session, include_retired=True) if o.id is not None}
 
 
 def _require_editable(session: Session, actor: Actor, initiative_id: int) -> Initiative:
@@ -271,7 +271,9 @@ def modal_context(deps: Deps, *, actor: Actor, initiative_id: int | None = None)
     lead_id = current.lead_organisation_id if current else actor.organisation_id
     return {
         "initiative": current,
-        "organisations": sorted(by_id.values(), key=lambda o: o.acronym_key),
+        "organisations": sorted(
+            (o for o in by_id.values() if o.retired_at is None), key=lambda o: o.acronym_key
+        ),
         "lead_choice": actor.is_co_lead,
         "lead": by_id.get(lead_id) if lead_id is not None else None,
         "partner_ids": [o.id for o in by_id.values() if current and o.acronym in current.partners],

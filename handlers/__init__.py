@@ -3,11 +3,31 @@ gathered from the features into one command (``handlers.itwg``)."""
 
 from slack_bolt import App
 
-from handlers import action_items, digest, help, history, home, initiatives, itwg, meetings, membership
+from handlers import (
+    action_items,
+    digest,
+    help,
+    history,
+    home,
+    initiatives,
+    itwg,
+    meetings,
+    membership,
+    organisations,
+)
 from handlers.itwg import Subcommand
 
 # The order here is the order of `/itwg help`.
-FEATURES_WITH_SUBCOMMANDS = (initiatives, action_items, meetings, digest, membership, history, help)
+FEATURES_WITH_SUBCOMMANDS = (
+    initiatives,
+    action_items,
+    meetings,
+    digest,
+    membership,
+    organisations,
+    history,
+    help,
+)
 
 
 def catalogue() -> list[Subcommand]:

@@ -31,6 +31,10 @@ class Organisation(SQLModel, table=True):
     role: str = Field(max_length=20)
     email_domains: list[str] = Field(default_factory=list, sa_type=JSON)
     aliases: list[str] = Field(default_factory=list, sa_type=JSON)
+    # Changed by the co-leads in Slack: ``itwg migrate`` no longer refreshes it from membership.toml.
+    managed_in_slack: bool = Field(default=False)
+    # Retired organisations keep their records but are no longer counted, nudged or joined.
+    retired_at: datetime | None = _timestamp(default=None, nullable=True)
 
 
 class Person(SQLModel, table=True):

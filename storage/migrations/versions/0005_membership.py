@@ -1,4 +1,4 @@
-"""membership: join requests; people known by team and user id
+"""membership: join requests; people known by team and user id; organisations managed in Slack
 
 Revision ID: 0005_membership
 Revises: 0003_request_task
@@ -7,6 +7,8 @@ Create Date: 2026-11-30 06:10:00
 A person whose e-mail maps to no organisation asks to join one; the request waits here for the
 organisation's focal points or a co-lead, and keeps their decision. People of other workspaces
 (Slack Connect) are told apart by their team: a person is unique by (team, user id), not user id.
+Organisations the co-leads change in Slack are marked so that ``itwg migrate`` leaves them alone, and
+retired ones keep their records but are no longer counted.
 """
 
 from collections.abc import Sequence
@@ -41,6 +43,9 @@ def upgrade() -> None:
     )
     op.create_index("ix_join_request_person_id", "join_request", ["person_id"])
     op.create_index("ix_join_request_status_organisation", "join_request", ["status", "organisation_id"])
+    with op.batch_alter_table("organisation") as batch_op:
+        batch_op.add_column(sa.Column("managed_in_slack", sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column("retired_at", storage.types.UTCDateTime(timezone=True), nullable=True))
     op.execute("UPDATE person SET slack_team_id = '' WHERE slack_team_id IS NULL")
     with op.batch_alter_table("person") as batch_op:
         batch_op.alter_column(
@@ -52,6 +57,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("organisation") as batch_op:
+        batch_op.drop_column("retired_at")
+        batch_op.drop_column("managed_in_slack")
     with op.batch_alter_table("person") as batch_op:
         batch_op.drop_constraint("uq_person_team_user", type_="unique")
         batch_op.drop_index("ix_person_slack_user_id")
