@@ -28,13 +28,20 @@ class Cycle:
 class OrganisationSharing:
     organisation: Organisation
     shared: int
-    # How many people of the organisation the bot knows; None where nobody counted them.
+    # How many people of the organisation the bot knows, and how many it can direct-message; None
+    # where nobody counted them.
     known_people: int | None = None
+    messageable_people: int | None = None
 
     @property
-    def unreachable(self) -> bool:
-        """Nobody the bot knows: no nudge, reminder or notice can reach the organisation."""
-        return self.known_people == 0
+    def unreachable(self) -> str | None:
+        """Why no nudge or notice can reach the organisation (nobody known, or nobody with a direct
+        message channel); None when someone can be reached."""
+        if self.known_people == 0:
+            return "nobody known"
+        if self.messageable_people == 0:
+            return "nobody with a direct-message channel"
+        return None
 
     @property
     def is_observer(self) -> bool:
@@ -62,7 +69,10 @@ def sharing_status(session: Session, *, cycle: Cycle) -> list[OrganisationSharin
     known = sharing.known_people_counts(session)
     return [
         OrganisationSharing(
-            organisation=o, shared=counts.get(o.id or 0, 0), known_people=known.get(o.id or 0, 0)
+            organisation=o,
+            shared=counts.get(o.id or 0, 0),
+            known_people=known.get(o.id or 0, (0, 0))[0],
+            messageable_people=known.get(o.id or 0, (0, 0))[1],
         )
         for o in organisations.list_all(session)
     ]

@@ -89,8 +89,12 @@ class Digest:
 
     @property
     def unreachable(self) -> list[str]:
-        """Organisations with nobody the bot knows, whom no nudge reaches."""
-        return [line.acronym for line in self.organisations if line.sharing.unreachable]
+        """Organisations no nudge reaches, each with why (nobody known, or no DM channel)."""
+        return [
+            f"{line.acronym} ({line.sharing.unreachable})"
+            for line in self.organisations
+            if line.sharing.unreachable
+        ]
 
     @property
     def shared_count(self) -> int:

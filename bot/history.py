@@ -49,14 +49,14 @@ ACTIONS = {
     "action_item.close": "closed it",
     "action_item.snooze": "snoozed it",
     "action_item.reassign": "reassigned it",
-    "person.join": "placed someone in it",
-    "join_request.approve": "approved a join request",
-    "join_request.decline": "declined a join request",
     "organisation.add": "added it",
     "organisation.set": "changed its role",
     "organisation.rename": "renamed it",
     "organisation.domains": "changed its e-mail domains",
     "organisation.retire": "retired it",
+    "meeting.schedule": "scheduled it",
+    "meeting.reschedule": "moved it",
+    "meeting.cancel": "cancelled it",
 }
 # What people type, and the audit entity it names.
 KINDS = {
@@ -117,6 +117,18 @@ def change_lines(changes: dict[str, Any]) -> list[ChangeLine]:
             )
         )
     return lines
+
+
+def _changes_of(details: dict[str, Any]) -> dict[str, Any]:
+    """An entry's before/after values; entries that keep them as ``from``/``to`` (a meeting moved) or
+    ``previous_status``/``status`` (written before every change kept both) are read the same way."""
+    if details.get("changes"):
+        return details["changes"]
+    if "from" in details and "to" in details:
+        return {"time": (details["from"], details["to"])}
+    if "previous_status" in details and "status" in details:
+        return {"status": (details["previous_status"], details["status"])}
+    return {}
 
 
 def _note(details: dict[str, Any]) -> str:
@@ -185,7 +197,7 @@ def history(deps: Deps, *, actor: Actor, text: str) -> History:
                 at=row.at,
                 actor=row.actor,
                 action=row.action,
-                changes=change_lines((row.details or {}).get("changes") or {}),
+                changes=change_lines(_changes_of(row.details or {})),
                 note=_note(row.details or {}),
             )
             for row in reversed(audit.list_for(session, entity=entity, entity_id=entity_id))

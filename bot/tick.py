@@ -33,6 +33,7 @@ from bot.notifications import DueNotification
 from bot.settings import Settings
 from storage.db import session_scope
 from storage.repositories import notifications as log
+from storage.repositories import people
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,10 @@ SOURCES: list[Source] = [
 # moved is dropped instead of retried.
 RECHECKED_KINDS = frozenset(
     {"meeting-reminder", "sharing-nudge", action_followup.DUE_SOON, action_followup.OVERDUE}
+)
+# Slack's answers to a direct message that mean the person has no DM channel with the bot.
+DM_REFUSALS = frozenset(
+    {"channel_not_found", "user_not_found", "user_disabled", "cannot_dm_bot", "messages_tab_disabled"}
 )
 MAX_ATTEMPTS = 5
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
@@ -109,13 +114,15 @@ def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool =
 
 
 def _log_unreachable(deps: Deps, *, now: datetime, report: TickReport) -> None:
-    """When nudges go out, say which organisations none could reach: nobody there is known."""
+    """When nudges go out, say which organisations none could reach, and why."""
     with session_scope(deps.engine) as session:
         rows = sharing_status(session, cycle=current_cycle(session, now=now))
-    unreachable = [row.organisation.acronym for row in rows if row.unreachable]
+    unreachable = ", ".join(
+        f"{row.organisation.acronym} ({row.unreachable})" for row in rows if row.unreachable
+    )
     if unreachable:
-        logger.warning("cannot reach %s: nobody there is known to the bot", ", ".join(unreachable))
-        report.note(f"cannot reach {', '.join(unreachable)}: nobody there is known to the bot")
+        logger.warning("cannot reach %s", unreachable)
+        report.note(f"cannot reach {unreachable}")
 
 
 def _settle_stale_claims(deps: Deps, *, now: datetime, report: TickReport) -> None:
@@ -240,8 +247,15 @@ def _send(
         return
     with session_scope(deps.engine) as session:
         log.mark_sent(session, notification_id=notification_id, now=now)
+        if _is_person(payload["channel"]):
+            people.mark_direct_messages(session, slack_user_id=payload["channel"], refused_at=None)
     report.sent.append(key)
     report.note(f"sent {key} to {payload['channel']}: {payload['message'].get('text', '')}")
+
+
+def _is_person(channel: str) -> bool:
+    """A direct message is posted to the person's user id."""
+    return channel[:1] in ("U", "W")
 
 
 def _describe(error: Exception) -> str:
@@ -289,6 +303,8 @@ def _record_failure(
         log.mark_failed(
             session, notification_id=notification_id, error=reason, next_attempt_at=retry_at_or_none
         )
+        if _is_person(payload["channel"]) and reason in DM_REFUSALS:
+            people.mark_direct_messages(session, slack_user_id=payload["channel"], refused_at=now)
     report.failed.append(key)
     report.note(
         f"failed {key}: {reason}" + (f"; retry at {retry_at.isoformat()}" if retry_at_or_none else "")

@@ -54,6 +54,8 @@ class Person(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=320)
     timezone: str | None = Field(default=None, max_length=64)
     is_focal_point: bool = Field(default=False)
+    # When Slack last refused a direct message to them (no DM channel); cleared when one goes through.
+    dm_refused_at: datetime | None = _timestamp(default=None, nullable=True)
     created_at: datetime = _timestamp(default_factory=utcnow)
     updated_at: datetime = _timestamp(default_factory=utcnow)
 

@@ -1,6 +1,9 @@
 """People known to the bot, keyed by their Slack user id."""
 
-from sqlmodel import Session, select
+from datetime import datetime
+
+from sqlalchemy import update as sql_update
+from sqlmodel import Session, col, select
 
 from storage.models import Organisation, Person, utcnow
 
@@ -67,3 +70,11 @@ def list_with_organisation(session: Session) -> list[tuple[Person, Organisation 
         .order_by(Person.id)
     )
     return list(session.exec(statement))
+
+
+def mark_direct_messages(session: Session, *, slack_user_id: str, refused_at: datetime | None) -> None:
+    """Record that Slack refused a direct message to this user id (or, with None, took one)."""
+    statement = sql_update(Person).where(col(Person.slack_user_id) == slack_user_id)
+    if refused_at is None:
+        statement = statement.where(col(Person.dm_refused_at).is_not(None))
+    session.execute(statement.values(dm_refused_at=refused_at))

@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
 
 from storage.models import Initiative, Person
 
@@ -18,12 +18,16 @@ def shared_counts(session: Session, *, since: datetime | None) -> dict[int, int]
     return {organisation_id: count for organisation_id, count in session.exec(statement)}
 
 
-def known_people_counts(session: Session) -> dict[int, int]:
-    """How many people the bot knows in each organisation, in one query: an organisation with none
-    can be neither nudged nor told anything."""
+def known_people_counts(session: Session) -> dict[int, tuple[int, int]]:
+    """Per organisation, how many people the bot knows and how many of them it can direct-message
+    (Slack has not refused to), in one query: an organisation with none of either can be neither
+    nudged nor told anything."""
+    reachable = func.sum(case((col(Person.dm_refused_at).is_(None), 1), else_=0))
     statement = (
-        select(Person.organisation_id, func.count())
-        .where(Person.organisation_id.is_not(None))  # type: ignore[union-attr]
+        select(Person.organisation_id, func.count(), reachable)
+        .where(col(Person.organisation_id).is_not(None))
         .group_by(Person.organisation_id)
     )
-    return {organisation_id: count for organisation_id, count in session.exec(statement)}
+    return {
+        organisation_id: (known, int(open_ or 0)) for organisation_id, known, open_ in session.exec(statement)
+    }

@@ -39,3 +39,15 @@ def test_the_tick_logs_whom_its_nudges_could_not_reach(bot, settings, caplog):
     (line,) = [n for n in report.lines if n.startswith("cannot reach")]
     assert "UNHCR" in line and "ILO" not in line.split(":")[0]
     assert "cannot reach" in caplog.text and "UNHCR" in caplog.text
+
+
+def test_an_organisation_whose_people_slack_will_not_message_is_named(bot, settings):
+    add_meeting(bot.deps.engine)
+    bot.command("whoami", who="ILO")
+    bot.slack.fail("chat.postMessage", "cannot_dm_bot", times=2)  # the nudge and the reminder
+    tick(bot.deps, make_clock_client(settings), now=STARTS - timedelta(days=14, minutes=-1))
+    bot.command("status", who="ILO")
+    assert "ILO (nobody with a direct-message channel)" in _cannot_reach(bot.last_reply_text())
+    tick(bot.deps, make_clock_client(settings), now=STARTS - timedelta(days=14, minutes=-10))
+    bot.command("status", who="ILO")
+    assert "ILO (" not in _cannot_reach(bot.last_reply_text()), "a message that went through clears it"

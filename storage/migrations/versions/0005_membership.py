@@ -8,7 +8,8 @@ A person whose e-mail maps to no organisation asks to join one; the request wait
 organisation's focal points or a co-lead, and keeps their decision. People of other workspaces
 (Slack Connect) are told apart by their team: a person is unique by (team, user id), not user id.
 Organisations the co-leads change in Slack are marked so that ``itwg migrate`` leaves them alone, and
-retired ones keep their records but are no longer counted.
+retired ones keep their records but are no longer counted. A person whose direct messages Slack
+refuses is marked, so that an organisation nobody can be messaged in is named as unreachable.
 """
 
 from collections.abc import Sequence
@@ -48,6 +49,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("retired_at", storage.types.UTCDateTime(timezone=True), nullable=True))
     op.execute("UPDATE person SET slack_team_id = '' WHERE slack_team_id IS NULL")
     with op.batch_alter_table("person") as batch_op:
+        batch_op.add_column(sa.Column("dm_refused_at", storage.types.UTCDateTime(timezone=True), nullable=True))
         batch_op.alter_column(
             "slack_team_id", existing_type=sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False
         )
@@ -62,6 +64,7 @@ def downgrade() -> None:
         batch_op.drop_column("managed_in_slack")
     with op.batch_alter_table("person") as batch_op:
         batch_op.drop_constraint("uq_person_team_user", type_="unique")
+        batch_op.drop_column("dm_refused_at")
         batch_op.drop_index("ix_person_slack_user_id")
         batch_op.create_index("ix_person_slack_user_id", ["slack_user_id"], unique=True)
         batch_op.alter_column(
