@@ -237,7 +237,10 @@ def decide(deps: Deps, *, actor: Actor, request_id: int, approve: bool) -> Decis
             status = "superseded"
         else:
             status = "approved" if approve else "declined"
-        join_requests.decide(session, request=request, status=status, by_person_id=actor.person_id, now=now)
+        if not join_requests.decide(
+            session, request=request, status=status, by_person_id=actor.person_id, now=now
+        ):
+            return _decision(session, request, organisation, requester, already=True)
         changes = None
         if status == "approved":
             people.update(session, person=requester, organisation_id=organisation.id)

@@ -4,7 +4,7 @@ what a co-lead changed in its records."""
 from bot import history
 from bot.rendering import render_message
 from handlers.common import Turn
-from handlers.delivery import send_privately
+from handlers.delivery import send_to_each
 from handlers.itwg import CommandRequest, Subcommand
 
 
@@ -30,8 +30,7 @@ def tell_owner(turn: Turn, *, entity: str, entity_id: int, organisation_id: int,
         changes=history.change_lines(notice.changes),
         history_command=f"/itwg history {command} {entity_id}",
     )
-    for user_id in notice.recipients:
-        send_privately(turn.client, user_id=user_id, message=message)
+    send_to_each(turn.client, user_ids=notice.recipients, message=message)
 
 
 SUBCOMMANDS = [

@@ -7,7 +7,7 @@ from bot import identity, joining, parsing
 from bot.errors import UserError
 from bot.rendering import render_message
 from handlers.common import Turn, acknowledge, lazy_part
-from handlers.delivery import send_privately
+from handlers.delivery import send_to_each
 from handlers.itwg import CommandRequest, Subcommand
 
 
@@ -24,11 +24,10 @@ def join(request: CommandRequest) -> None:
             reason=outcome.reason,
         )
         message = render_message("join_request.json.j2", request=asking)
-        for approver in outcome.approvers:
-            send_privately(request.client, user_id=approver, message=message)
+        send_to_each(request.client, user_ids=outcome.approvers, message=message)
     elif outcome.kind == "placed":
         message = render_message("join_placed.json.j2", outcome=outcome, by=request.user_id)
-        send_privately(request.client, user_id=outcome.subject_user_id, message=message)
+        send_to_each(request.client, user_ids=[outcome.subject_user_id], message=message)
 
 
 def list_requests(request: CommandRequest) -> None:
@@ -51,7 +50,7 @@ def decide_clicked(turn: Turn) -> None:
     turn.reply(render_message("join_decided.json.j2", decision=decision))
     if not decision.already and decision.status in ("approved", "declined"):
         message = render_message("join_answered.json.j2", decision=decision)
-        send_privately(turn.client, user_id=decision.requester_user_id, message=message)
+        send_to_each(turn.client, user_ids=[decision.requester_user_id], message=message)
 
 
 FOCAL_POINT_OFF = ("off", "remove", "no")

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from storage.models import JoinRequest, Organisation, Person
@@ -46,13 +47,16 @@ def list_pending(
 
 def decide(
     session: Session, *, request: JoinRequest, status: str, by_person_id: int | None, now: datetime
-) -> JoinRequest:
-    request.status = status
-    request.decided_by_person_id = by_person_id
-    request.decided_at = now
-    session.add(request)
-    session.flush()
-    return request
+) -> bool:
+    """Settle a pending request; False when someone else settled it first (two approvers clicking at
+    once: only one decision is kept)."""
+    result = session.execute(
+        update(JoinRequest)
+        .where(col(JoinRequest.id) == request.id, col(JoinRequest.status) == PENDING)
+        .values(status=status, decided_by_person_id=by_person_id, decided_at=now)
+    )
+    session.refresh(request)
+    return result.rowcount == 1
 
 
 def close_pending(

@@ -262,3 +262,13 @@ def test_users_info_failure_still_registers_person_without_organisation(bot):
     bot.slack.fail("users.info", "missing_scope")
     bot.command("whoami", who="UNICEF")
     assert "/itwg join" in bot.last_reply_text()
+
+
+def test_an_approver_slack_will_not_message_does_not_stop_the_request(bot):
+    bot.command("focal-point", who="ILO")
+    bot.command("whoami", who="UNODC")
+    bot.slack.fail("chat.postMessage", "cannot_dm_bot", times=1)
+    bot.command("join ILO", who="GUEST")
+    assert "asked to join *ILO*" in bot.last_reply_text()
+    assert len(_join_requests(bot)) == 1
+    assert _dms_to(bot, "UUNODC001"), "the other approver is still asked"
