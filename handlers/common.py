@@ -50,6 +50,11 @@ class Turn:
 
     @property
     def team_id(self) -> str | None:
+        """The person's own workspace, by which (with their user id) the bot knows them. An event's
+        wrapper names the workspace the app is installed in, not the person's: only the event's own
+        ``user_team`` counts there."""
+        if self.body.get("type") == "event_callback":
+            return (self.body.get("event") or {}).get("user_team")
         user = self.body.get("user") or {}
         return user.get("team_id") or (self.body.get("team") or {}).get("id") or self.body.get("team_id")
 

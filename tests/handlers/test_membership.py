@@ -227,6 +227,10 @@ def test_members_of_two_other_workspaces_go_through_the_request_flow(bot):
     assert "don't know your organisation" in bot.last_reply_text()
     assert _organisation_of(bot, "UEXTA0001", "TPARTNERA") == "ILO"
     assert _organisation_of(bot, "UEXTA0001", "TTHIRD") is None
+    # An event's wrapper names the app's workspace, not theirs: their Home tab is still theirs.
+    bot.event({"type": "app_home_opened", "user": "UEXTA0001", "tab": "home"})
+    home = bot.slack.calls_to("views.publish")[-1].params
+    assert home["user_id"] == "UEXTA0001" and "*ILO*" in message_text(home["view"])
 
 
 def test_focal_point_marks_self_and_member_cannot_mark_others(bot):
