@@ -215,25 +215,28 @@ def cmd_tick(settings: Settings, args: argparse.Namespace) -> int:
 
     Without a Slack token it sends to the offline console's local stand-in for Slack, and prints
     each message it posted there."""
+    from datetime import UTC, datetime
+
     from bot.deps import Deps
     from bot.slack_client import make_clock_client
     from bot.tick import describe, tick
     from storage.db import make_engine
 
     deps = Deps(settings=settings, engine=make_engine(settings.database_url))
+    ahead = args.at > datetime.now(UTC)
     try:
         if args.dry_run:
             print(describe(tick(deps, None, now=args.at, dry_run=True)))
         elif settings.slack_bot_token is not None:
-            print(describe(tick(deps, make_clock_client(settings), now=args.at)))
+            print(describe(tick(deps, make_clock_client(settings), now=args.at, ahead_of_present=ahead)))
         else:
-            _tick_offline(settings, deps.engine, now=args.at)
+            _tick_offline(settings, deps.engine, now=args.at, ahead_of_present=ahead)
     finally:
         deps.engine.dispose()
     return 0
 
 
-def _tick_offline(settings: Settings, engine, *, now) -> None:
+def _tick_offline(settings: Settings, engine, *, now, ahead_of_present: bool) -> None:
     """The tick against the console's local stand-in for Slack (and its channel), printing each
     message as the console shows it."""
     from slack_sdk import WebClient
@@ -254,7 +257,8 @@ def _tick_offline(settings: Settings, engine, *, now) -> None:
     with read_scope(engine) as session:
         names = {p.slack_user_id: p.display_name for p in session.exec(select(Person))}
     with LocalSlack() as slack:
-        report = tick(deps, WebClient(token="xoxb-offline-console", base_url=slack.api_url), now=now)
+        client = WebClient(token="xoxb-offline-console", base_url=slack.api_url)
+        report = tick(deps, client, now=now, ahead_of_present=ahead_of_present)
         print("(no SLACK_BOT_TOKEN: sent to the local stand-in for Slack)")
         for call in slack.calls_to("chat.postMessage"):
             channel = call.params.get("channel", "?")

@@ -94,7 +94,17 @@ def collect(session: Session, *, now: datetime, settings: Settings) -> list[DueN
     return list(due.values())
 
 
-def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool = False) -> TickReport:
+def tick(
+    deps: Deps,
+    client: WebClient | None,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    ahead_of_present: bool = False,
+) -> TickReport:
+    """``ahead_of_present``: a tick at a time later than the real present (``itwg tick --at``) sends
+    what is due then, but leaves the real clock's claims and retries alone: at its time they would
+    look stale or past their grace, and be settled as interrupted or given up."""
     report = TickReport(now=now, dry_run=dry_run)
     with session_scope(deps.engine) as session:
         due = collect(session, now=now, settings=deps.settings)
@@ -104,12 +114,14 @@ def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool =
         _preview(pending, now=now, report=report)
         return report
     assert client is not None, "a tick that sends needs a Slack client"
-    _settle_stale_claims(deps, now=now, report=report)
+    if not ahead_of_present:
+        _settle_stale_claims(deps, now=now, report=report)
     for notification in pending:
         _deliver(deps, client, notification, now=now, report=report)
     if any(n.kind == "sharing-nudge" for n in pending):
         _log_unreachable(deps, now=now, report=report)
-    _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
+    if not ahead_of_present:
+        _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
     return report
 
 

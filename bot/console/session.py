@@ -16,7 +16,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -275,7 +275,8 @@ class ConsoleSession:
         if now.tzinfo is None:
             self.print("Give the tick's time with its offset, e.g. /tick 2030-06-04T12:00Z")
             return
-        self.print(describe(tick(self.deps, self.client, now=now)))
+        ahead = now > datetime.now(UTC)
+        self.print(describe(tick(self.deps, self.client, now=now, ahead_of_present=ahead)))
 
     def dispatch_command(self, text: str) -> None:
         body = command_body(

@@ -2,6 +2,13 @@
 e-mail its own Slack user, run after run), buttons are pressed with ``/press``, ``@name`` resolves
 to a known person, uploads land in a folder, and ``itwg tick`` sends offline without a token."""
 
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import select
+
+from storage.db import make_engine, session_scope
+from storage.migrate import upgrade_to_head
+from storage.models import Notification
 from tests.bot.test_cli import run_itwg
 
 SCENARIO = [
@@ -60,3 +67,34 @@ def test_a_piped_scenario_switches_people_presses_buttons_and_ticks_offline(data
     assert "sent to the local stand-in for Slack" in tick.stdout
     assert "ITWG meeting #1 in 7 days" in tick.stdout
     assert "tick at 2030-06-04T12:01:00+00:00: sent" in tick.stdout
+
+
+def test_a_tick_ahead_of_the_present_leaves_the_real_clocks_records_alone(database_url, tmp_path):
+    upgrade_to_head(database_url)
+    engine = make_engine(database_url)
+    now = datetime.now(UTC)
+    with session_scope(engine) as session:
+        session.add(Notification(key="in-flight", kind="meeting-reminder", due_at=now, claimed_at=now))
+        session.add(
+            Notification(
+                key="to-retry",
+                kind="digest",
+                status="failed",
+                due_at=now,
+                claimed_at=now,
+                next_attempt_at=now + timedelta(minutes=2),
+                payload={
+                    "channel": "U1",
+                    "message": {"text": "x"},
+                    "attachments": [],
+                    "expires_at": (now + timedelta(hours=1)).isoformat(),
+                },
+            )
+        )
+    result = run_itwg("tick", "--at", "2031-01-01T00:00Z", env={"DATABASE_URL": database_url}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with session_scope(engine) as session:
+        rows = {n.key: (n.status, n.next_attempt_at) for n in session.exec(select(Notification))}
+    engine.dispose()
+    assert rows["in-flight"][0] == "claimed"
+    assert rows["to-retry"][0] == "failed" and rows["to-retry"][1] is not None
