@@ -119,11 +119,14 @@ def change_lines(changes: dict[str, Any]) -> list[ChangeLine]:
     return lines
 
 
-def _changes_of(details: dict[str, Any]) -> dict[str, Any]:
-    """An entry's before/after values; entries that keep them as ``from``/``to`` (a meeting moved) or
-    ``previous_status``/``status`` (written before every change kept both) are read the same way."""
+def _changes_of(action: str, details: dict[str, Any]) -> dict[str, Any]:
+    """An entry's before/after values; entries that keep them as ``from``/``to`` (a meeting moved),
+    ``previous_status``/``status`` (written before every change kept both) or only as the action (a
+    meeting cancelled) are read the same way."""
     if details.get("changes"):
         return details["changes"]
+    if action == "meeting.cancel":
+        return {"status": ("scheduled", "cancelled")}
     if "from" in details and "to" in details:
         return {"time": (details["from"], details["to"])}
     if "previous_status" in details and "status" in details:
@@ -197,7 +200,7 @@ def history(deps: Deps, *, actor: Actor, text: str) -> History:
                 at=row.at,
                 actor=row.actor,
                 action=row.action,
-                changes=change_lines(_changes_of(row.details or {})),
+                changes=change_lines(_changes_of(row.action, row.details or {})),
                 note=_note(row.details or {}),
             )
             for row in reversed(audit.list_for(session, entity=entity, entity_id=entity_id))

@@ -142,6 +142,7 @@ def set_focal_point(deps: Deps, *, actor: Actor, target_user_id: str | None, on:
             raise UserError("I haven't met that person yet; they need to use `/itwg` once first.")
         if person.organisation_id is None:
             raise UserError("That person has no organisation yet; set it with `/itwg join ORG`.")
+        before = person.is_focal_point
         people.update(session, person=person, is_focal_point=on)
         audit.record(
             session,
@@ -149,6 +150,7 @@ def set_focal_point(deps: Deps, *, actor: Actor, target_user_id: str | None, on:
             action="person.focal_point" if on else "person.focal_point_removed",
             entity="person",
             entity_id=person.id,
+            changes={"focal_point": (before, on)},
         )
         organisation = _organisation_of(session, person)
         return organisation.acronym if organisation else ""

@@ -118,8 +118,10 @@ def test_a_co_leads_change_to_an_action_item_is_told_to_its_organisation(bot):
 def test_a_meetings_history_is_for_the_co_leads(bot):
     bot.command("schedule 2030-06-11 14:00", who="UNODC")
     bot.command("reschedule 1 2030-06-12 15:00", who="WHO")
+    bot.command("cancel 1", who="WHO")
     bot.command("history meeting 1", who="UNODC")
     text = bot.last_reply_text()
+    assert "cancelled it\n• status: scheduled → *cancelled*" in text
     assert (
         "<@UWHO00001> moved it" in text
         and "time: 2030-06-11T12:00:00+00:00 → *2030-06-12T13:00:00+00:00*" in text
