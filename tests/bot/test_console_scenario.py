@@ -56,11 +56,13 @@ def test_a_piped_scenario_switches_people_presses_buttons_and_ticks_offline(data
         "--as",
         "focal.point@ilo.org",
         env=env,
-        input="/itwg whoami\n/itwg actions mine\n",
+        input="/itwg whoami\n/itwg actions mine\n/press 1\nCirculated on Monday\n",
         cwd=tmp_path,
     )
     assert "*ILO* (Member), a focal point" in second.stdout, "the same e-mail is the same person"
     assert "due Sun 07 Apr 2030" in second.stdout
+    assert "Outcome, in one line> Circulated on Monday" in second.stdout, "Done asks for the outcome"
+    assert "Done by @focal.point" in second.stdout
 
     tick = run_itwg("tick", "--at", "2030-06-04T12:01Z", env=env, cwd=tmp_path)
     assert tick.returncode == 0, tick.stderr
