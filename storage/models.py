@@ -83,8 +83,9 @@ class JoinRequest(SQLModel, table=True):
 class Initiative(SQLModel, table=True):
     """An ongoing or planned initiative an organisation shares with the group.
 
-    ``shared_at`` moves whenever the initiative is shared, edited or confirmed for a cycle, so
-    "has this organisation shared this cycle" is one indexed comparison.
+    ``shared_at`` moves when the initiative is shared, really changed by its own organisation's
+    people, or confirmed for a cycle (by them, or by a co-lead on their behalf), so "has this
+    organisation shared this cycle" is one indexed comparison.
     """
 
     id: int | None = Field(default=None, primary_key=True)
