@@ -19,7 +19,7 @@ from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from storage.db import read_scope, session_scope
 from storage.models import ActionItem, Meeting, Organisation
-from storage.repositories import action_items, audit, meetings, organisations
+from storage.repositories import action_items, audit, meetings, organisations, people
 from storage.repositories.action_items import ActionItemRow, ListFilter
 
 # What a Slack user id looks like; anything else in a mention or a forged user select is refused
@@ -191,11 +191,10 @@ def _reload(session: Session, item_id: int, *, actor: Actor, today: date) -> Ite
 
 def creation_refusal(actor: Actor) -> str | None:
     """Why this person may not create items at all, or None when they may."""
-    if actor.organisation_id is None:
-        return (
-            "I don't know your organisation yet, so I can't tell which items you may create. "
-            "Tell me with `/itwg join ORG`, e.g. `/itwg join ILO`."
-        )
+    try:
+        identity.require_organisation(actor)
+    except UserError as error:
+        return str(error)
     if actor.role == "observer":
         return "Observers follow action items but don't create them; ask a co-lead (UNODC or WHO)."
     return None
@@ -505,6 +504,7 @@ def _open_item_to_manage(session: Session, *, actor: Actor, item_id: int, verb: 
         raise UserError(f"There is no action item #{item_id}; `/itwg actions` lists the open ones.")
     if item.status != action_items.OPEN:
         raise UserError(f"Action item #{item_id} is already closed; `/itwg actions all` shows it.")
+    identity.require_organisation(actor)
     if not actor.may_manage(item.owner_organisation_id):
         owner = organisations.get(session, organisation_id=item.owner_organisation_id)
         acronym = owner.acronym if owner else "the owner organisation"
@@ -548,6 +548,7 @@ def close(deps: Deps, *, actor: Actor, item_id: int, outcome: str) -> ItemView:
             entity="action_item",
             entity_id=item_id,
             details={"outcome": outcome},
+            changes={"status": (action_items.OPEN, action_items.DONE), "outcome": (None, outcome or None)},
         )
         return _reload(session, item_id, actor=actor, today=today_for(deps, actor))
 
@@ -566,6 +567,7 @@ def snooze(deps: Deps, *, actor: Actor, item_id: int) -> ItemView:
             entity="action_item",
             entity_id=item_id,
             details={"from": previous.isoformat(), "to": item.due_date.isoformat()},
+            changes={"due_date": (previous, item.due_date)},
         )
         return _reload(session, item_id, actor=actor, today=today)
 
@@ -642,6 +644,10 @@ def reassign(
             "organisation_id": item.owner_organisation_id,
             "assignee_person_id": item.assignee_person_id,
         }
+        previous_owner = organisations.get(session, organisation_id=item.owner_organisation_id)
+        previous_assignee = (
+            people.get(session, person_id=item.assignee_person_id) if item.assignee_person_id else None
+        )
         action_items.update(
             session,
             item=item,
@@ -659,6 +665,13 @@ def reassign(
                 "before": before,
                 "organisation": organisation.acronym,
                 "assignee": assignee.slack_user_id if assignee else None,
+            },
+            changes={
+                "owner": (previous_owner.acronym if previous_owner else None, organisation.acronym),
+                "assignee": (
+                    previous_assignee.display_name if previous_assignee else None,
+                    assignee.display_name if assignee else None,
+                ),
             },
         )
         return _reload(session, item_id, actor=actor, today=today_for(deps, actor))

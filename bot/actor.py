@@ -13,6 +13,9 @@ class Actor:
     organisation_id: int | None
     organisation_acronym: str | None
     role: str | None
+    is_focal_point: bool = False
+    # The organisation a join request of theirs waits to be approved for, while they have none.
+    pending_organisation: str | None = None
 
     @property
     def is_co_lead(self) -> bool:

@@ -223,22 +223,61 @@ def cmd_clock(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_tick(settings: Settings, args: argparse.Namespace) -> int:
-    """One tick as of ``--at``: prints what it sent, or with ``--dry-run`` what it would send."""
+    """One tick as of ``--at``: prints what it sent, or with ``--dry-run`` what it would send.
+
+    Without a Slack token it sends to the offline console's local stand-in for Slack, and prints
+    each message it posted there."""
+    from datetime import UTC, datetime
+
     from bot.deps import Deps
     from bot.slack_client import make_clock_client
     from bot.tick import describe, tick
     from storage.db import make_engine
 
-    if not args.dry_run:
-        require(settings, "slack_bot_token")
     deps = Deps(settings=settings, engine=make_engine(settings.database_url))
-    client = None if args.dry_run else make_clock_client(settings)
+    ahead = args.at > datetime.now(UTC)
     try:
-        report = tick(deps, client, now=args.at, dry_run=args.dry_run)
+        if args.dry_run:
+            print(describe(tick(deps, None, now=args.at, dry_run=True)))
+        elif settings.slack_bot_token is not None:
+            print(describe(tick(deps, make_clock_client(settings), now=args.at, ahead_of_present=ahead)))
+        else:
+            _tick_offline(settings, deps.engine, now=args.at, ahead_of_present=ahead)
     finally:
         deps.engine.dispose()
-    print(describe(report))
     return 0
+
+
+def _tick_offline(settings: Settings, engine, *, now, ahead_of_present: bool) -> None:
+    """The tick against the console's local stand-in for Slack (and its channel), printing each
+    message as the console shows it."""
+    from slack_sdk import WebClient
+    from sqlmodel import select
+
+    from bot.console.flatten import flatten_message
+    from bot.console.session import CONSOLE_CHANNEL_ID
+    from bot.deps import Deps
+    from bot.local_slack import LocalSlack
+    from bot.tick import describe, tick
+    from storage.db import read_scope
+    from storage.models import Person
+
+    deps = Deps(
+        settings=settings.model_copy(update={"itwg_channel": settings.itwg_channel or CONSOLE_CHANNEL_ID}),
+        engine=engine,
+    )
+    with read_scope(engine) as session:
+        names = {p.slack_user_id: p.display_name for p in session.exec(select(Person))}
+    with LocalSlack() as slack:
+        client = WebClient(token="xoxb-offline-console", base_url=slack.api_url)
+        report = tick(deps, client, now=now, ahead_of_present=ahead_of_present)
+        print("(no SLACK_BOT_TOKEN: sent to the local stand-in for Slack)")
+        for call in slack.calls_to("chat.postMessage"):
+            channel = call.params.get("channel", "?")
+            print(f"[{names.get(channel, channel)}] {flatten_message(call.params, names=names)}")
+        for upload in slack.uploads.values():
+            print(f"[file shared] {upload.get('filename')}")
+    print(describe(report))
 
 
 def _instant(value: str):

@@ -28,6 +28,20 @@ class Cycle:
 class OrganisationSharing:
     organisation: Organisation
     shared: int
+    # How many people of the organisation the bot knows, and how many it can direct-message; None
+    # where nobody counted them.
+    known_people: int | None = None
+    messageable_people: int | None = None
+
+    @property
+    def unreachable(self) -> str | None:
+        """Why no nudge or notice can reach the organisation (nobody known, or nobody with a direct
+        message channel); None when someone can be reached."""
+        if self.known_people == 0:
+            return "nobody known"
+        if self.messageable_people == 0:
+            return "nobody with a direct-message channel"
+        return None
 
     @property
     def is_observer(self) -> bool:
@@ -49,9 +63,16 @@ def current_cycle(session: Session, *, now: datetime) -> Cycle:
 
 
 def sharing_status(session: Session, *, cycle: Cycle) -> list[OrganisationSharing]:
-    """Every organisation with how many initiatives it shared or confirmed this cycle (two queries)."""
+    """Every organisation with how many initiatives it shared or confirmed this cycle, and how many of
+    its people the bot knows (three queries)."""
     counts = sharing.shared_counts(session, since=cycle.starts_at)
+    known = sharing.known_people_counts(session)
     return [
-        OrganisationSharing(organisation=o, shared=counts.get(o.id or 0, 0))
+        OrganisationSharing(
+            organisation=o,
+            shared=counts.get(o.id or 0, 0),
+            known_people=known.get(o.id or 0, (0, 0))[0],
+            messageable_people=known.get(o.id or 0, (0, 0))[1],
+        )
         for o in organisations.list_all(session)
     ]

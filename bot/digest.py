@@ -95,6 +95,15 @@ class Digest:
         return [line.acronym for line in self.organisations if line.sharing.missing]
 
     @property
+    def unreachable(self) -> list[str]:
+        """Organisations no nudge reaches, each with why (nobody known, or no DM channel)."""
+        return [
+            f"{line.acronym} ({line.sharing.unreachable})"
+            for line in self.organisations
+            if line.sharing.unreachable
+        ]
+
+    @property
     def shared_count(self) -> int:
         """Organisations that shared this cycle, out of ``counted_organisations`` (observer apart)."""
         return sum(

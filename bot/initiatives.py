@@ -3,7 +3,8 @@
 The rules live here so that the modal, the buttons, the App Home and the offline console all obey the
 same ones: who may change an initiative (its lead organisation's people and the co-leads), what a valid
 initiative is, and what "shared this cycle" means (``shared_at`` on or after the cycle's start, moved
-by sharing, editing or confirming).
+by the organisation's own people sharing, changing or confirming it, or by a co-lead confirming it
+explicitly on the organisation's behalf; an edit that changes nothing changes no timestamp).
 
 Geography is stored as tags: ``region`` values are codes of ``vocabulary.REGIONS``; ``country`` values
 are upper-case ISO 3166-1 alpha-2 codes, typed as codes or English names separated by commas.
@@ -248,10 +249,11 @@ def parse_initiative_id(text: str, *, usage: str) -> int:
 
 
 def _organisation_map(session: Session) -> dict[int, Organisation]:
-    return {o.id: o for o in organisations.list_all(session) if o.id is not None}
+    return {o.id: o for o in organisations.list_all(session, include_retired=True) if o.id is not None}
 
 
 def _require_editable(session: Session, actor: Actor, initiative_id: int) -> Initiative:
+    require_organisation(actor)
     initiative = repository.get(session, initiative_id=initiative_id)
     if initiative is None:
         raise UserError(f"There is no initiative #{initiative_id}. Find its number with `/itwg initiatives`.")
@@ -278,7 +280,9 @@ def modal_context(deps: Deps, *, actor: Actor, initiative_id: int | None = None)
     lead_id = current.lead_organisation_id if current else actor.organisation_id
     return {
         "initiative": current,
-        "organisations": sorted(by_id.values(), key=lambda o: o.acronym_key),
+        "organisations": sorted(
+            (o for o in by_id.values() if o.retired_at is None), key=lambda o: o.acronym_key
+        ),
         "lead_choice": actor.is_co_lead,
         "lead": by_id.get(lead_id) if lead_id is not None else None,
         "partner_ids": [o.id for o in by_id.values() if current and o.acronym in current.partners],
@@ -293,6 +297,8 @@ def modal_context(deps: Deps, *, actor: Actor, initiative_id: int | None = None)
 class Saved:
     card: InitiativeCard
     created: bool
+    # Each changed field's (before, after), as people read them; empty when an edit changed nothing.
+    changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
 
 def _record_fields(form: InitiativeForm, lead_id: int) -> dict[str, Any]:
@@ -371,15 +377,16 @@ def save(
             )
             action, details = "initiative.share", {"title": form.title}
         else:
-            changed = sorted(name for name, value in fields.items() if getattr(existing, name) != value)
-            initiative = repository.update(
+            return _save_edit(
                 session,
-                initiative=existing,
-                fields={**fields, "updated_at": now, "shared_at": now},
-                tags=form.tags,
+                actor=actor,
+                existing=existing,
+                form=form,
+                fields=fields,
                 partner_ids=partner_ids,
+                by_id=by_id,
+                now=now,
             )
-            action, details = "initiative.edit", {"changed": changed}
         audit.record(
             session,
             by=actor,
@@ -393,8 +400,85 @@ def save(
     return Saved(card=card, created=existing is None)
 
 
+def _changes(
+    session: Session,
+    *,
+    existing: Initiative,
+    form: InitiativeForm,
+    fields: dict[str, Any],
+    partner_ids: list[int],
+    by_id: dict[int, Organisation],
+) -> dict[str, tuple[Any, Any]]:
+    """What an edit changes, field by field, with organisations as acronyms and tags as code lists."""
+
+    def acronym(organisation_id: int | None) -> str | None:
+        organisation = by_id.get(organisation_id or 0)
+        return organisation.acronym if organisation else None
+
+    changes: dict[str, tuple[Any, Any]] = {}
+    for name, value in fields.items():
+        before = getattr(existing, name)
+        if before != value:
+            if name == "lead_organisation_id":
+                changes["lead_organisation"] = (acronym(before), acronym(value))
+            else:
+                changes[name] = (before, value)
+    assert existing.id is not None
+    old_partners = repository.partners_for(session, initiative_ids=[existing.id])[existing.id]
+    if set(old_partners) != set(partner_ids):
+        changes["partners"] = (
+            sorted(filter(None, map(acronym, old_partners))),
+            sorted(filter(None, map(acronym, partner_ids))),
+        )
+    old_tags = repository.tags_for(session, initiative_ids=[existing.id])[existing.id]
+    for kind in TAG_KINDS:
+        before_codes = sorted(value for k, value in old_tags if k == kind)
+        after_codes = sorted({value for k, value in form.tags if k == kind})
+        if before_codes != after_codes:
+            changes[kind] = (before_codes, after_codes)
+    return changes
+
+
+def _save_edit(
+    session: Session,
+    *,
+    actor: Actor,
+    existing: Initiative,
+    form: InitiativeForm,
+    fields: dict[str, Any],
+    partner_ids: list[int],
+    by_id: dict[int, Organisation],
+    now: datetime,
+) -> Saved:
+    """An edit. Only a real change is stored; it counts as the lead organisation sharing only when
+    that organisation's own people made it (a co-lead's edit of another organisation's initiative is
+    recorded, and the handler tells that organisation, but the organisation has not shared by it)."""
+    changes = _changes(
+        session, existing=existing, form=form, fields=fields, partner_ids=partner_ids, by_id=by_id
+    )
+    owner_id = existing.lead_organisation_id
+    if changes:
+        own = actor.organisation_id in (owner_id, fields["lead_organisation_id"])
+        stamps = {"updated_at": now, **({"shared_at": now} if own else {})}
+        repository.update(
+            session, initiative=existing, fields={**fields, **stamps}, tags=form.tags, partner_ids=partner_ids
+        )
+        audit.record(
+            session,
+            by=actor,
+            action="initiative.edit",
+            entity="initiative",
+            entity_id=existing.id,
+            details={"changed": sorted(changes), "counts_as_sharing": own},
+            changes=changes,
+        )
+    card = _cards(session, [existing], cycle=current_cycle(session, now=now), by_id=by_id)[0]
+    return Saved(card=card, created=False, changes=changes)
+
+
 def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> InitiativeCard:
-    """Carry an earlier initiative forward to the coming meeting: its state now, counted as sharing."""
+    """Carry an earlier initiative forward to the coming meeting: its state now, counted as sharing,
+    also when a co-lead confirms it explicitly on its organisation's behalf (recorded as such)."""
     if status not in CONFIRM_STATUSES:
         raise UserError("Confirm an initiative as ongoing, completed or paused.")
     now = deps.now()
@@ -404,13 +488,18 @@ def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> Ini
         repository.update(
             session, initiative=initiative, fields={"status": status, "shared_at": now, "updated_at": now}
         )
+        details: dict[str, Any] = {"status": status, "previous_status": previous}
+        if actor.organisation_id != initiative.lead_organisation_id:
+            lead = organisations.get(session, organisation_id=initiative.lead_organisation_id)
+            details["on_behalf_of"] = lead.acronym if lead else None
         audit.record(
             session,
             by=actor,
             action="initiative.confirm",
             entity="initiative",
             entity_id=initiative_id,
-            details={"status": status, "previous_status": previous},
+            details=details,
+            changes={"status": (previous, status)},
         )
         cycle = current_cycle(session, now=now)
         return _cards(session, [initiative], cycle=cycle, by_id=_organisation_map(session))[0]
@@ -570,6 +659,10 @@ class SharingReport:
     @property
     def expected(self) -> int:
         return sum(1 for row in self.rows if not row.is_observer)
+
+    @property
+    def unreachable(self) -> list[OrganisationSharing]:
+        return [row for row in self.rows if row.unreachable]
 
 
 def sharing_report(deps: Deps) -> SharingReport:

@@ -28,7 +28,7 @@ def fetch_profile(client: WebClient, slack_user_id: str) -> dict | None:
 
 def resolve(deps: Deps, client: WebClient, *, slack_user_id: str, team_id: str | None) -> Actor:
     """The person behind a request, registering them on first contact."""
-    actor = known_actor(deps, slack_user_id=slack_user_id)
+    actor = known_actor(deps, slack_user_id=slack_user_id, team_id=team_id)
     if actor is not None:
         return actor
     profile = fetch_profile(client, slack_user_id)

@@ -38,11 +38,12 @@ from slack_sdk.errors import SlackApiError
 from sqlmodel import Session
 
 from bot import action_followup, digest_schedule, email_invitations, mail, reminders
+from bot.cycles import current_cycle, sharing_status
 from bot.deps import Deps
 from bot.notifications import DueNotification
 from bot.settings import Settings
 from storage.db import session_scope
-from storage.repositories import clock_ticks
+from storage.repositories import clock_ticks, people
 from storage.repositories import notifications as log
 
 logger = logging.getLogger(__name__)
@@ -69,6 +70,10 @@ RECHECKED_KINDS = frozenset(
         action_followup.OVERDUE,
         email_invitations.KIND,
     }
+)
+# Slack's answers to a direct message that mean the person has no DM channel with the bot.
+DM_REFUSALS = frozenset(
+    {"channel_not_found", "user_not_found", "user_disabled", "cannot_dm_bot", "messages_tab_disabled"}
 )
 MAX_ATTEMPTS = 5
 RETRY_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(minutes=60))
@@ -130,10 +135,21 @@ def missed_while_stopped(
     return list(found.values())
 
 
-def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool = False) -> TickReport:
+def tick(
+    deps: Deps,
+    client: WebClient | None,
+    *,
+    now: datetime,
+    dry_run: bool = False,
+    ahead_of_present: bool = False,
+) -> TickReport:
+    """``ahead_of_present``: a tick at a time later than the real present (``itwg tick --at``) sends
+    what is due then, but leaves the real clock's claims and retries alone: at its time they would
+    look stale or past their grace, and be settled as interrupted or given up."""
     report = TickReport(now=now, dry_run=dry_run)
     with session_scope(deps.engine) as session:
-        last = clock_ticks.last_tick(session)
+        # A tick ahead of the present is no catch-up: what lies between is still to come for real.
+        last = None if ahead_of_present else clock_ticks.last_tick(session)
         due = collect(session, now=now, settings=deps.settings)
         keys = {n.key for n in due}
         due += [
@@ -148,12 +164,16 @@ def tick(deps: Deps, client: WebClient | None, *, now: datetime, dry_run: bool =
         return report
     assert client is not None, "a tick that sends needs a Slack client"
     stopped = last if last is not None and now - last > STOPPED_AFTER else None
-    _settle_stale_claims(deps, now=now, report=report)
+    if not ahead_of_present:
+        _settle_stale_claims(deps, now=now, report=report)
     for notification in pending:
         _deliver(deps, client, notification, now=now, stopped_since=stopped, report=report)
-    _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
-    with session_scope(deps.engine) as session:
-        clock_ticks.record_tick(session, now=now)
+    if any(n.kind == "sharing-nudge" for n in pending):
+        _log_unreachable(deps, now=now, report=report)
+    if not ahead_of_present:
+        _retry_failed(deps, client, now=now, still_due={n.key for n in due}, report=report)
+        with session_scope(deps.engine) as session:
+            clock_ticks.record_tick(session, now=now)
     return report
 
 
@@ -164,6 +184,18 @@ def _skip_reason(notification: DueNotification, *, now: datetime, stopped_since:
             "past its grace when it started again"
         )
     return LATE
+
+
+def _log_unreachable(deps: Deps, *, now: datetime, report: TickReport) -> None:
+    """When nudges go out, say which organisations none could reach, and why."""
+    with session_scope(deps.engine) as session:
+        rows = sharing_status(session, cycle=current_cycle(session, now=now))
+    unreachable = ", ".join(
+        f"{row.organisation.acronym} ({row.unreachable})" for row in rows if row.unreachable
+    )
+    if unreachable:
+        logger.warning("cannot reach %s", unreachable)
+        report.note(f"cannot reach {unreachable}")
 
 
 def _settle_stale_claims(deps: Deps, *, now: datetime, report: TickReport) -> None:
@@ -310,8 +342,15 @@ def _send(
         return
     with session_scope(deps.engine) as session:
         log.mark_sent(session, notification_id=notification_id, now=now)
+        if _is_person(payload["channel"]):
+            people.mark_direct_messages(session, slack_user_id=payload["channel"], refused_at=None)
     report.sent.append(key)
     report.note(f"sent {key} to {payload['channel']}: {payload['message'].get('text', '')}")
+
+
+def _is_person(channel: str) -> bool:
+    """A direct message is posted to the person's user id."""
+    return channel[:1] in ("U", "W")
 
 
 def _describe(error: Exception) -> str:
@@ -398,6 +437,8 @@ def _record_failure(
         log.mark_failed(
             session, notification_id=notification_id, error=reason, next_attempt_at=retry_at_or_none
         )
+        if _is_person(payload["channel"]) and reason in DM_REFUSALS:
+            people.mark_direct_messages(session, slack_user_id=payload["channel"], refused_at=now)
     report.failed.append(key)
     report.note(
         f"failed {key}: {reason}" + (f"; retry at {retry_at.isoformat()}" if retry_at_or_none else "")

@@ -8,18 +8,31 @@ from handlers import (
     contacts,
     digest,
     help,
+    history,
     home,
     initiatives,
     itwg,
     meetings,
     membership,
     organisation_options,
+    organisations,
     records,
 )
 from handlers.itwg import Subcommand
 
 # The order here is the order of `/itwg help`.
-FEATURES_WITH_SUBCOMMANDS = (initiatives, action_items, meetings, records, digest, membership, contacts, help)
+FEATURES_WITH_SUBCOMMANDS = (
+    initiatives,
+    action_items,
+    meetings,
+    records,
+    digest,
+    membership,
+    organisations,
+    contacts,
+    history,
+    help,
+)
 
 
 def catalogue() -> list[Subcommand]:
@@ -35,3 +48,4 @@ def register(app: App) -> None:
     digest.register(app)
     home.register(app)
     organisation_options.register(app)
+    membership.register(app)

@@ -22,6 +22,7 @@ from handlers.common import (
     lazy_part,
     opening_form,
 )
+from handlers.history import tell_owner
 from handlers.itwg import CommandRequest, Subcommand
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,11 @@ def _show_create_form(
 
 def _updated(turn: Turn, item: action_items.ItemView, change: str) -> None:
     turn.reply(render_message("action_updated.json.j2", item=item, change=change))
+    if change != "created":
+        title = f"action item #{item.id} {item.title}"
+        tell_owner(
+            turn, entity="action_item", entity_id=item.id, organisation_id=item.organisation_id, title=title
+        )
 
 
 def _person(turn: Turn, slack_user_id: str | None) -> Actor | None:

@@ -52,6 +52,20 @@ def post_in_thread(
         return None
 
 
+def post_in_channel(deps: Deps, client: WebClient, *, message: dict[str, Any]) -> bool:
+    """Post at the top of the working group's channel (news of the group itself, not of a cycle);
+    False when no channel is configured or Slack refused."""
+    channel = deps.settings.itwg_channel
+    if not channel:
+        return False
+    try:
+        client.chat_postMessage(channel=channel, **message)
+    except SlackApiError as error:
+        logger.warning("could not announce in %s: %s", channel, error.response.get("error"))
+        return False
+    return True
+
+
 def post_invites(deps: Deps, client: WebClient, *, files: list[Attachment], comment: str) -> str | None:
     """Upload calendar invites to the channel with ``comment``; a short description of the problem
     when they could not be posted (e.g. the bot is not in the channel), for the co-lead to act on."""

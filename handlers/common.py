@@ -50,6 +50,11 @@ class Turn:
 
     @property
     def team_id(self) -> str | None:
+        """The person's own workspace, by which (with their user id) the bot knows them. An event's
+        wrapper names the workspace the app is installed in, not the person's: only the event's own
+        ``user_team`` counts there."""
+        if self.body.get("type") == "event_callback":
+            return (self.body.get("event") or {}).get("user_team")
         user = self.body.get("user") or {}
         return user.get("team_id") or (self.body.get("team") or {}).get("id") or self.body.get("team_id")
 
@@ -93,7 +98,7 @@ class Turn:
 
     def known_actor(self) -> Actor | None:
         """The person if the bot has met them, from one read: what an ack part may afford."""
-        return identity.known_actor(self.deps, slack_user_id=self.user_id)
+        return identity.known_actor(self.deps, slack_user_id=self.user_id, team_id=self.team_id)
 
     @property
     def opened_view(self) -> dict[str, Any] | None:

@@ -3,11 +3,15 @@
 Never the channel they typed in, which the bot may not be in and where others did not ask for it.
 """
 
+import logging
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.notifications import Attachment
+
+logger = logging.getLogger(__name__)
 
 
 def send_privately(
@@ -32,3 +36,13 @@ def send_privately(
             title=attachment.title,
             **extra,
         )
+
+
+def send_to_each(client: WebClient, *, user_ids: list[str], message: dict[str, Any]) -> None:
+    """The same message to several people, after a change already stored: one refusal (a person
+    Slack will not message) is logged and does not keep it from the others."""
+    for user_id in user_ids:
+        try:
+            client.chat_postMessage(channel=user_id, **message)
+        except SlackApiError as error:
+            logger.warning("could not message %s: %s", user_id, error.response.get("error"))

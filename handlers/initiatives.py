@@ -17,6 +17,7 @@ from handlers.common import (
     opening_form,
 )
 from handlers.delivery import send_privately
+from handlers.history import tell_owner
 from handlers.home import publish_home
 from handlers.itwg import CommandRequest, Subcommand
 
@@ -202,9 +203,21 @@ def save_form(turn: Turn) -> None:
         turn.client,
         user_id=turn.user_id,
         message=render_message(
-            "initiative_saved.json.j2", card=saved.card, created=saved.created, announced=announced
+            "initiative_saved.json.j2",
+            card=saved.card,
+            created=saved.created,
+            announced=announced,
+            changed=bool(saved.changes),
         ),
     )
+    if saved.changes:
+        tell_owner(
+            turn,
+            entity="initiative",
+            entity_id=saved.card.id,
+            organisation_id=saved.card.lead_organisation_id,
+            title=f"initiative #{saved.card.id} {saved.card.title}",
+        )
     # The Home tab may be what the person shared from; keep its "state for the coming meeting" true.
     publish_home(turn.deps, turn.client, turn.actor)
 

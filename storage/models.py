@@ -31,28 +31,61 @@ class Organisation(SQLModel, table=True):
     role: str = Field(max_length=20)
     email_domains: list[str] = Field(default_factory=list, sa_type=JSON)
     aliases: list[str] = Field(default_factory=list, sa_type=JSON)
+    # Changed by the co-leads in Slack: ``itwg migrate`` no longer refreshes it from membership.toml.
+    managed_in_slack: bool = Field(default=False)
+    # Retired organisations keep their records but are no longer counted, nudged or joined.
+    retired_at: datetime | None = _timestamp(default=None, nullable=True)
 
 
 class Person(SQLModel, table=True):
-    """Someone who has used the bot or sits in the working group's channel."""
+    """Someone who has used the bot or sits in the working group's channel.
+
+    Known by their Slack workspace (team) and user id together: people of other workspaces in a
+    Slack Connect channel keep their own team. ``slack_team_id`` is "" where no team was ever given.
+    """
+
+    __table_args__ = (UniqueConstraint("slack_team_id", "slack_user_id", name="uq_person_team_user"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    slack_user_id: str = Field(max_length=40, unique=True, index=True)
-    slack_team_id: str | None = Field(default=None, max_length=40)
+    slack_user_id: str = Field(max_length=40, index=True)
+    slack_team_id: str = Field(default="", max_length=40)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     display_name: str = Field(default="", max_length=200)
     email: str | None = Field(default=None, max_length=320)
     timezone: str | None = Field(default=None, max_length=64)
     is_focal_point: bool = Field(default=False)
+    # When Slack last refused a direct message to them (no DM channel); cleared when one goes through.
+    dm_refused_at: datetime | None = _timestamp(default=None, nullable=True)
     created_at: datetime = _timestamp(default_factory=utcnow)
     updated_at: datetime = _timestamp(default_factory=utcnow)
+
+
+class JoinRequest(SQLModel, table=True):
+    """A person's request to be recorded in an organisation their e-mail does not show.
+
+    Until its focal points or a co-lead decide, the person reads but changes nothing; the decision
+    (``approved``, ``declined``, or ``superseded`` when a co-lead placed the person directly) is kept.
+    """
+
+    __tablename__ = "join_request"
+    __table_args__ = (Index("ix_join_request_status_organisation", "status", "organisation_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    reason: str = Field(default="", max_length=500)
+    status: str = Field(default="pending", max_length=20)
+    created_at: datetime = _timestamp(default_factory=utcnow)
+    decided_by_person_id: int | None = Field(default=None, foreign_key="person.id")
+    decided_at: datetime | None = _timestamp(default=None, nullable=True)
 
 
 class Initiative(SQLModel, table=True):
     """An ongoing or planned initiative an organisation shares with the group.
 
-    ``shared_at`` moves whenever the initiative is shared, edited or confirmed for a cycle, so
-    "has this organisation shared this cycle" is one indexed comparison.
+    ``shared_at`` moves when the initiative is shared, really changed by its own organisation's
+    people, or confirmed for a cycle (by them, or by a co-lead on their behalf), so "has this
+    organisation shared this cycle" is one indexed comparison.
     """
 
     id: int | None = Field(default=None, primary_key=True)

@@ -1,6 +1,7 @@
 """Block Kit as readable terminal text."""
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -34,13 +35,19 @@ def _text(obj: Any, **kw: Any) -> str:
     return mrkdwn_to_text(text, **kw) if obj.get("type") == "mrkdwn" else text
 
 
-def _element_label(element: dict[str, Any]) -> str:
+# Given a button and its block, the number the console shows it under (for ``/press N``).
+Numbering = Callable[[dict[str, Any], dict[str, Any]], int]
+
+
+def _element_label(element: dict[str, Any], block: dict[str, Any], number: Numbering | None) -> str:
     if element.get("type") == "button":
-        return f"[{element.get('text', {}).get('text', '')}]"
+        label = element.get("text", {}).get("text", "")
+        return f"[{number(element, block)} {label}]" if number else f"[{label}]"
     return f"[{element.get('type', '?')}]"
 
 
-def flatten_blocks(blocks: list[dict[str, Any]], **kw: Any) -> str:
+def flatten_blocks(blocks: list[dict[str, Any]], *, number: Numbering | None = None, **kw: Any) -> str:
+    """Blocks as lines of text; with ``number``, each button shows the number that presses it."""
     lines: list[str] = []
     for block in blocks or []:
         kind = block.get("type")
@@ -51,19 +58,19 @@ def flatten_blocks(blocks: list[dict[str, Any]], **kw: Any) -> str:
                 lines.append(_text(block["text"], **kw))
             lines.extend("  " + _text(field, **kw) for field in block.get("fields", []))
             if isinstance(block.get("accessory"), dict):
-                lines.append("  " + _element_label(block["accessory"]))
+                lines.append("  " + _element_label(block["accessory"], block, number))
         elif kind == "context":
             lines.append("  " + "  ".join(_text(e, **kw) for e in block.get("elements", [])))
         elif kind == "divider":
             lines.append("-" * 40)
         elif kind == "actions":
-            lines.append("  " + " ".join(_element_label(e) for e in block.get("elements", [])))
+            lines.append("  " + " ".join(_element_label(e, block, number) for e in block.get("elements", [])))
         elif kind == "rich_text":
             lines.append(str(block))
     return "\n".join(lines)
 
 
-def flatten_message(message: dict[str, Any], **kw: Any) -> str:
+def flatten_message(message: dict[str, Any], *, number: Numbering | None = None, **kw: Any) -> str:
     if message.get("blocks"):
-        return flatten_blocks(message["blocks"], **kw)
+        return flatten_blocks(message["blocks"], number=number, **kw)
     return mrkdwn_to_text(message.get("text", ""), **kw)

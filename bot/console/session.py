@@ -1,19 +1,29 @@
-"""One person at a terminal, talking to the real App through a local stand-in for Slack.
+"""People at a terminal, talking to the real App through a local stand-in for Slack.
 
 Lines typed (or piped) as ``/itwg …`` become signed slash-command requests dispatched through the
-same App as production; whatever the App sends to Slack is printed as text. A modal the App opens is
-filled in at prompts, field by field, and submitted as a real ``view_submission``.
+same App as production; whatever the App sends to Slack is printed as text, every button numbered.
+A modal the App opens is filled in at prompts, field by field, and submitted as a real
+``view_submission``. Console lines of its own: ``/as EMAIL`` switches person (each e-mail keeps one
+Slack user id, run after run), ``/press N`` presses button N, ``/tick TIME`` runs the clock's tick at
+that time against the same stand-in. ``@name`` resolves to a known person; files the App uploads
+are saved in a folder the console names.
 """
 
+import hashlib
 import json
+import re
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import SecretStr
 from slack_bolt import App, BoltRequest
 from slack_sdk import WebClient
+from sqlmodel import select
 
 from bot import parsing
 from bot.app import create_app
@@ -23,10 +33,30 @@ from bot.local_slack import LocalSlack, SlackUser
 from bot.queue import make_huey
 from bot.settings import Settings
 from bot.signing import command_body, interaction_body, signed_headers
-from storage.db import make_engine
+from bot.tick import describe, tick
+from storage.db import make_engine, read_scope
+from storage.models import Person
 
-CONSOLE_USER_ID = "UCONSOLE1"
 CONSOLE_CHANNEL_ID = "CCONSOLE1"
+FILES_FOLDER = "itwg-console-files"
+TYPED_MENTION = re.compile(r"(?<![<\w])@([A-Za-z0-9][\w.\-]*)")
+
+
+def console_user_id(email: str) -> str:
+    """One Slack user id per e-mail, the same in every run: the bot knows people by it."""
+    return "U" + hashlib.sha256(email.strip().lower().encode()).hexdigest()[:10].upper()
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button the console showed, and where it was: what ``/press N`` sends back to the App."""
+
+    element: dict[str, Any]
+    block_id: str
+    container: dict[str, Any]
+    view: dict[str, Any] | None = None
+
+
 SHOWN_METHODS = {
     "chat.postMessage",
     "chat.postEphemeral",
@@ -60,16 +90,28 @@ class ConsoleSession:
                 "itwg_channel": channel,
             }
         )
-        self.user = self.slack.add_user(
-            SlackUser(id=CONSOLE_USER_ID, name=email.split("@")[0], email=email, tz=settings.itwg_timezone)
-        )
-        self.slack.channel_members[channel] = [CONSOLE_USER_ID]
+        self.channel = channel
+        self.slack.channel_members[channel] = []
+        self.user = self._person(email)
+        self.buttons: list[Button] = []
+        self.files = Path(FILES_FOLDER).resolve()
         self.deps = Deps(settings=self.settings, engine=make_engine(self.settings.database_url))
         client = WebClient(token="xoxb-offline-console", base_url=self.slack.api_url)
         # Tasks run at once, in this thread: each line's work is done when it has been dispatched.
         huey = make_huey(self.settings, immediate=True)
+        self.client = client
         self.app: App = create_app(self.settings, client, huey=huey, deps=self.deps)
         self._seen = 0
+
+    def _person(self, email: str) -> SlackUser:
+        """The stand-in's user for an e-mail (added on first use), a member of the channel."""
+        user_id = console_user_id(email)
+        user = self.slack.users.get(user_id) or self.slack.add_user(
+            SlackUser(id=user_id, name=email.split("@")[0], email=email, tz=self.settings.itwg_timezone)
+        )
+        if user_id not in self.slack.channel_members[self.channel]:
+            self.slack.channel_members[self.channel].append(user_id)
+        return user
 
     def close(self) -> None:
         self.slack.stop()
@@ -80,11 +122,29 @@ class ConsoleSession:
         self.out.write(text + "\n")
         self.out.flush()
 
-    def _flatten(self, message: dict[str, Any]) -> str:
-        return flatten_message(message, timezone=self.user.tz or "UTC", names=self._names())
+    def _flatten(self, message: dict[str, Any], container: dict[str, Any] | None = None) -> str:
+        return flatten_message(
+            message, timezone=self.user.tz or "UTC", names=self._names(), number=self._numbering(container)
+        )
+
+    def _numbering(self, container: dict[str, Any] | None, view: dict[str, Any] | None = None):
+        """Number each button shown in ``container`` so that ``/press N`` can press it."""
+        if container is None:
+            return None
+
+        def number(element: dict[str, Any], block: dict[str, Any]) -> int:
+            self.buttons.append(
+                Button(element=element, block_id=block.get("block_id", ""), container=container, view=view)
+            )
+            return len(self.buttons)
+
+        return number
 
     def _names(self) -> dict[str, str]:
-        return {user.id: user.name for user in self.slack.users.values()}
+        """Everyone's name by Slack user id: the people the bot knows, and the console's own."""
+        with read_scope(self.deps.engine) as session:
+            names = {p.slack_user_id: p.display_name for p in session.exec(select(Person))}
+        return {**names, **{user.id: user.name for user in self.slack.users.values()}}
 
     def _show_new_calls(self) -> list[dict[str, Any]]:
         """Print what the App sent since last time; return any views it opened."""
@@ -96,40 +156,134 @@ class ConsoleSession:
             if call.method in ("views.open", "views.push", "views.update"):
                 views.append(params)
             elif call.method == "views.publish":
-                self.print("[App Home]\n" + flatten_blocks(params["view"].get("blocks", [])))
+                view_id = (call.response.get("view") or {}).get("id", "VHOME")
+                container = {"type": "view", "view_id": view_id}
+                number = self._numbering(container, view={"id": view_id, "type": "home"})
+                self.print("[App Home]\n" + flatten_blocks(params["view"].get("blocks", []), number=number))
             elif call.method in SHOWN_METHODS:
-                self._print_message(call.method, params)
+                self._print_message(call.method, params, call.response)
         return views
 
-    def _print_message(self, method: str, params: dict[str, Any]) -> None:
+    def _print_message(self, method: str, params: dict[str, Any], response: dict[str, Any]) -> None:
         if method == "files.completeUploadExternal":
             comment = self._flatten({"text": params.get("initial_comment", "")})
             self.print(f"[file shared] {comment}".rstrip())
+            self._save_files(params)
             return
         where = {
             "response_url": "(only you)",
             "chat.postEphemeral": "(only you)",
-        }.get(method, f"[{params.get('channel', '?')}]")
-        self.print(f"{where} {self._flatten(params)}")
+        }.get(method, f"[{self._names().get(params.get('channel', ''), params.get('channel', '?'))}]")
+        container = {
+            "type": "message",
+            "channel_id": response.get("channel") or self.channel,
+            "message_ts": response.get("ts") or response.get("message_ts") or "0",
+        }
+        self.print(f"{where} {self._flatten(params, container)}")
+
+    def _save_files(self, params: dict[str, Any]) -> None:
+        files = params.get("files")
+        if isinstance(files, str):
+            files = json.loads(files)
+        for item in files or []:
+            upload = self.slack.uploads.get(item.get("id", ""), {})
+            name = Path(str(upload.get("filename") or item.get("id") or "file")).name
+            self.files.mkdir(parents=True, exist_ok=True)
+            path = self.files / name
+            path.write_bytes(upload.get("content") or b"")
+            self.print(f"  saved to {path}")
 
     # -- input ---------------------------------------------------------------------------------
     def run_line(self, line: str) -> None:
         line = line.strip()
         if not line or line.startswith("#"):
             return
-        if not line.startswith("/itwg"):
-            self.print("Type a command such as /itwg help (or Ctrl-D to leave).")
+        word, _, rest = line.partition(" ")
+        if word == "/as":
+            self.switch(rest.strip())
+        elif word == "/press":
+            self.press(rest.strip())
+        elif word == "/tick":
+            self.run_tick(rest.strip())
+        elif word == "/itwg":
+            self.dispatch_command(self._mentions(rest.strip()))
+        else:
+            self.print("Type /itwg help, /as EMAIL, /press N or /tick TIME (or Ctrl-D to leave).")
             return
-        text = line[len("/itwg") :].strip()
-        self.dispatch_command(text)
         self._follow_views(self._show_new_calls())
+
+    def switch(self, email: str) -> None:
+        if "@" not in email:
+            self.print("Say whom to play by e-mail, e.g. /as focal.point@ilo.org")
+            return
+        self.user = self._person(email)
+        self.print(f"(now {email})")
+
+    def _mentions(self, text: str) -> str:
+        """``@name`` as Slack would send it, ``<@U…|name>``, when it names a known person (by the
+        start of their e-mail or their name without spaces); anything else stays as typed."""
+        known: dict[str, str] = {}
+        with read_scope(self.deps.engine) as session:
+            for person in session.exec(select(Person)):
+                known.setdefault(person.display_name.replace(" ", "").lower(), person.slack_user_id)
+                if person.email:
+                    known.setdefault(person.email.split("@")[0].lower(), person.slack_user_id)
+        for user in self.slack.users.values():
+            known.setdefault(user.name.replace(" ", "").lower(), user.id)
+
+        def resolve(match: re.Match) -> str:
+            user_id = known.get(match.group(1).lower())
+            return f"<@{user_id}|{match.group(1)}>" if user_id else match.group(0)
+
+        return TYPED_MENTION.sub(resolve, text)
+
+    def press(self, text: str) -> None:
+        number = parsing.whole_number(text)
+        if number is None or not 1 <= number <= len(self.buttons):
+            self.print(f"Press a button by its number, 1 to {len(self.buttons)}: /press N")
+            return
+        button = self.buttons[number - 1]
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "team": {"id": self.user.team_id},
+            "user": {"id": self.user.id, "team_id": self.user.team_id, "name": self.user.name},
+            "trigger_id": f"console.{time.time_ns()}",
+            "response_url": self.slack.response_url(),
+            "container": button.container,
+            "channel": {"id": button.container.get("channel_id", self.channel)},
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button.element.get("action_id", ""),
+                    "block_id": button.block_id,
+                    "value": button.element.get("value", ""),
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        if button.view is not None:
+            payload["view"] = button.view
+        self.dispatch_interaction(payload)
+
+    def run_tick(self, text: str) -> None:
+        """The clock's tick at ``text`` (ISO 8601), sending to the stand-in as the clock would."""
+        try:
+            now = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            self.print("Give the tick's time as ISO 8601, e.g. /tick 2030-06-04T12:00Z")
+            return
+        if now.tzinfo is None:
+            self.print("Give the tick's time with its offset, e.g. /tick 2030-06-04T12:00Z")
+            return
+        ahead = now > datetime.now(UTC)
+        self.print(describe(tick(self.deps, self.client, now=now, ahead_of_present=ahead)))
 
     def dispatch_command(self, text: str) -> None:
         body = command_body(
             {
                 "token": "offline",
                 "team_id": self.user.team_id,
-                "channel_id": self.settings.itwg_channel or CONSOLE_CHANNEL_ID,
+                "channel_id": self.channel,
                 "user_id": self.user.id,
                 "user_name": self.user.name,
                 "command": "/itwg",

@@ -27,5 +27,5 @@ def test_retried_command_is_handled_once(bot):
     assert bot.dispatch(body, retry).status == 200
     assert len(bot.replies()) == 1
     with session_scope(bot.deps.engine) as session:
-        joins = session.exec(select(AuditEntry).where(AuditEntry.action == "person.join")).all()
+        joins = session.exec(select(AuditEntry).where(AuditEntry.action == "join_request.create")).all()
     assert len(joins) == 1

@@ -1,6 +1,6 @@
 """e-mail: contacts outside Slack, opt-outs, used sharing links, digests by e-mail
 
-Revision ID: 0006_email
+Revision ID: 0005_email
 Revises: 0004_meeting_record
 Create Date: 2026-11-30 06:00:00
 
@@ -16,7 +16,7 @@ from alembic import op
 import storage.types
 
 
-revision: str = '0006_email'
+revision: str = '0005_email'
 down_revision: Union[str, None] = '0004_meeting_record'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

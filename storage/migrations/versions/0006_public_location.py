@@ -1,7 +1,7 @@
 """meeting.location_public: whether a meeting's location may be published
 
-Revision ID: 0007_public_location
-Revises: 0006_email
+Revision ID: 0006_public_location
+Revises: 0005_email
 Create Date: 2026-11-30 06:10:00
 
 The public registry's meetings page and calendar feed published a meeting's location whenever it did
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = '0007_public_location'
-down_revision: Union[str, None] = '0006_email'
+revision: str = '0006_public_location'
+down_revision: Union[str, None] = '0005_email'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
 """defects of issue 16: when the clock last ticked; the registry's stored chart counts
 
-Revision ID: 0008_defects_ops
-Revises: 0007_public_location
+Revision ID: 0007_defects_ops
+Revises: 0006_public_location
 Create Date: 2026-11-30 06:15:00
 
 clock_tick: one row per clock with the moment of its last tick, so the first tick after the clock
@@ -18,8 +18,8 @@ from alembic import op
 import storage.types
 
 
-revision: str = '0008_defects_ops'
-down_revision: Union[str, None] = '0007_public_location'
+revision: str = '0007_defects_ops'
+down_revision: Union[str, None] = '0006_public_location'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
