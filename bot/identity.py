@@ -76,7 +76,9 @@ def register(deps: Deps, *, slack_user_id: str, team_id: str | None, profile: di
         or slack_user_id
     )
     tz = (profile or {}).get("tz")
-    team = team_id or (profile or {}).get("team_id") or ""
+    # users.info names the person's own workspace; a payload may name the workspace the request came
+    # through (a Slack Connect channel's host), which would make one person two.
+    team = (profile or {}).get("team_id") or team_id or ""
     try:
         with session_scope(deps.engine) as session:
             existing = people.get_by_slack_id(session, slack_user_id=slack_user_id, team_id=team)

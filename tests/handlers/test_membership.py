@@ -222,11 +222,13 @@ def test_members_of_two_other_workspaces_go_through_the_request_flow(bot):
     assert "*ILO*" in bot.last_reply_text()
     bot.command("whoami", who="UEXTB0001", team_id="TPARTNERB")
     assert "don't know your organisation" in bot.last_reply_text()
-    # The same user id from a third workspace is someone else, and belongs nowhere.
-    bot.command("whoami", who="UEXTA0001", team_id="TTHIRD")
-    assert "don't know your organisation" in bot.last_reply_text()
-    assert _organisation_of(bot, "UEXTA0001", "TPARTNERA") == "ILO"
-    assert _organisation_of(bot, "UEXTA0001", "TTHIRD") is None
+    # A request that names the shared channel's host workspace instead of theirs is still them:
+    # Slack's users.info names their own workspace.
+    bot.command("whoami", who="UEXTA0001", team_id="T0ITWG")
+    assert "*ILO*" in bot.last_reply_text()
+    with session_scope(bot.deps.engine) as session:
+        rows = session.exec(select(Person).where(Person.slack_user_id == "UEXTA0001")).all()
+    assert [row.slack_team_id for row in rows] == ["TPARTNERA"]
     # An event's wrapper names the app's workspace, not theirs: their Home tab is still theirs.
     bot.event({"type": "app_home_opened", "user": "UEXTA0001", "tab": "home"})
     home = bot.slack.calls_to("views.publish")[-1].params
