@@ -89,15 +89,14 @@ def _emailed_followups(session: Session, *, now: datetime, settings: Settings) -
             for contact in by_organisation.get(organisation.id or 0, []):
                 mail = _mail(settings, item, organisation, contact, overdue=kind == OVERDUE)
                 due.append(
-                    DueNotification(
-                        key=email_messages.mail_key(
-                            kind, str(item.id), item.due_date.isoformat(), email=contact.email
-                        ),
+                    email_messages.due_mail(
+                        kind,
+                        str(item.id),
+                        item.due_date.isoformat(),
+                        email=contact.email,
                         kind=kind,
                         due_at=due_at,
                         grace=GRACE,
-                        channel=f"mailto:{contact.email}",
-                        render=lambda mail=mail: {"text": mail().subject},
                         mail=mail,
                     )
                 )

@@ -50,13 +50,14 @@ def due_invitations(session: Session, *, now: datetime, settings: Settings) -> l
         for email in attendees:
             mail = _render(settings, meeting, email, attendees)
             due.append(
-                DueNotification(
-                    key=email_messages.mail_key("invite", meeting.uid, str(meeting.sequence), email=email),
+                email_messages.due_mail(
+                    "invite",
+                    meeting.uid,
+                    str(meeting.sequence),
+                    email=email,
                     kind=KIND,
                     due_at=meeting.updated_at,
                     grace=meeting.starts_at - meeting.updated_at,
-                    channel=f"mailto:{email}",
-                    render=lambda mail=mail: {"text": mail().subject},
                     mail=mail,
                 )
             )

@@ -5,7 +5,8 @@ Every e-mail carries the address's own unsubscribe link (``bot.links``).
 """
 
 import hashlib
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -13,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from bot.invites import build_invite
 from bot.links import unsubscribe_url
 from bot.mail import OutgoingMail
+from bot.notifications import DueNotification
 from bot.settings import Settings
 from storage.models import Meeting
 
@@ -36,6 +38,27 @@ def mail_key(*parts: str, email: str) -> str:
     if len(key) <= KEY_LIMIT:
         return key
     return ":".join([*parts, "mailto-sha256", hashlib.sha256(email.encode()).hexdigest()])[:KEY_LIMIT]
+
+
+def due_mail(
+    *key_parts: str,
+    email: str,
+    kind: str,
+    due_at: datetime,
+    grace: timedelta,
+    mail: Callable[[], OutgoingMail],
+) -> DueNotification:
+    """An e-mail due to ``email``: claimed under a key ending in the address, and previewed (by a dry
+    run) by its subject, so every source states only what differs."""
+    return DueNotification(
+        key=mail_key(*key_parts, email=email),
+        kind=kind,
+        due_at=due_at,
+        grace=grace,
+        channel=f"mailto:{email}",
+        render=lambda: {"text": mail().subject},
+        mail=mail,
+    )
 
 
 def _mail(settings: Settings, *, to: str, subject: str, text: str, **extra: Any) -> OutgoingMail:

@@ -170,13 +170,12 @@ def _emailed_reminders(
                 )
 
             due.append(
-                DueNotification(
-                    key=email_messages.mail_key(_key("reminder", meeting, offset_text), email=contact.email),
+                email_messages.due_mail(
+                    _key("reminder", meeting, offset_text),
+                    email=contact.email,
                     kind="meeting-reminder",
                     due_at=meeting.starts_at - delta,
                     grace=grace_for(delta),
-                    channel=f"mailto:{contact.email}",
-                    render=lambda mail=mail: {"text": mail().subject},
                     mail=mail,
                 )
             )
@@ -250,13 +249,12 @@ def sharing_nudges(session: Session, *, now: datetime, settings: Settings) -> li
             for contact in recipients.nudge_recipients(by_email.get(organisation.id or 0, [])):
                 mail = _emailed_nudge(meeting, offset_text, organisation, contact, settings=settings, now=now)
                 due.append(
-                    DueNotification(
-                        key=email_messages.mail_key(_key("nudge", meeting, offset_text), email=contact.email),
+                    email_messages.due_mail(
+                        _key("nudge", meeting, offset_text),
+                        email=contact.email,
                         kind="sharing-nudge",
                         due_at=meeting.starts_at - delta,
                         grace=grace_for(delta),
-                        channel=f"mailto:{contact.email}",
-                        render=lambda mail=mail: {"text": mail().subject},
                         mail=mail,
                     )
                 )
