@@ -14,6 +14,7 @@ from bot.deps import Deps
 from bot.errors import UserError
 from bot.minutes import require_co_lead
 from bot.records import get_meeting
+from bot.rendering import counted
 from storage.db import session_scope
 from storage.models import AgendaItem, Meeting
 from storage.repositories import audit
@@ -180,6 +181,8 @@ def carry_forward(deps: Deps, *, actor: Actor, meeting_text: str) -> AgendaChang
             repository.add(session, record=copy)
             _audit(session, actor, copy, "agenda.carry", {"from_item": item.id, "from_meeting": meeting_id})
         return AgendaChange(
-            summary=f"Carried {len(left)} item(s) from meeting #{meeting_id} to meeting #{target.id}.",
+            summary=(
+                f"Carried {counted(len(left), 'item')} from meeting #{meeting_id} to meeting #{target.id}."
+            ),
             meeting=target,
         )

@@ -112,6 +112,11 @@ def clip(value: object, limit: int) -> str:
     return text[: max(limit - 1, 0)] + "…"
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 decision``, ``2 decisions``: people read counts as words, not as ``decision(s)``."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def label_filter(mapping: dict[str, str]) -> Callable[[object], str]:
     """A template filter showing vocabulary codes (one, or a list) as their labels; unknown codes as is."""
 
@@ -144,6 +149,7 @@ def environment() -> Environment:
         channel=channel_mention,
         link=link,
         clip=clip,
+        counted=counted,
         objectives=label_filter(vocabulary.OBJECTIVES),
         continuum=label_filter(vocabulary.CONTINUUM),
         populations=label_filter(vocabulary.POPULATIONS),

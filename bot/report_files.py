@@ -10,6 +10,7 @@ from docx.shared import Cm, Pt
 
 from bot import vocabulary
 from bot.exports import escape_markdown
+from bot.rendering import counted
 from bot.report import GROUP_NAME, YearReport
 
 FORMATS = ("docx", "md")
@@ -52,7 +53,9 @@ def _meetings(report: YearReport) -> list[Part]:
     parts: list[Part] = [Heading("1. Meetings held", 1)]
     if not report.meetings:
         return [*parts, Paragraph(f"No meeting was held in {report.year}.")]
-    parts.append(Paragraph(f"The working group met {len(report.meetings)} time(s) in {report.year}."))
+    parts.append(
+        Paragraph(f"The working group met {counted(len(report.meetings), 'time')} in {report.year}.")
+    )
     rows = [
         [
             f"#{held.meeting.id}",
@@ -72,7 +75,7 @@ def _initiatives(report: YearReport) -> list[Part]:
         return [*parts, Paragraph(f"No initiative was shared or updated in {report.year}.")]
     parts.append(
         Paragraph(
-            f"Members shared or updated {len(report.initiatives)} initiative(s) in {report.year}, "
+            f"Members shared or updated {counted(len(report.initiatives), 'initiative')} in {report.year}, "
             f"{len(report.joint)} of them joint initiatives of two or more organisations."
         )
     )
@@ -107,8 +110,8 @@ def _actions(report: YearReport) -> list[Part]:
     totals = report.action_totals
     parts.append(
         Paragraph(
-            f"{totals.completed} action item(s) were completed in {report.year}; {totals.open} were open "
-            f"on {_day(report.as_of)}, {totals.overdue} of them overdue."
+            f"Action items completed in {report.year}: {totals.completed}. Open on {_day(report.as_of)}: "
+            f"{totals.open}, of which {totals.overdue} overdue."
         )
     )
     rows = [[a.acronym, str(a.completed), str(a.open), str(a.overdue)] for a in [*report.actions, totals]]

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from bot import agenda_items, attendance, minutes, parsing, records, report, report_files
 from bot.errors import UserError
 from bot.meetings import local_label
-from bot.rendering import render_message, render_view
+from bot.rendering import counted, render_message, render_view
 from handlers.action_items import permalink
 from handlers.channel import post_in_thread
 from handlers.common import Turn, acknowledge, checking_submission, lazy_part, opening_form
@@ -302,8 +302,8 @@ def save_minutes(turn: Turn) -> None:
     meeting_id = record.meeting.id
     _done(
         turn,
-        f"Saved the draft minutes of meeting #{meeting_id} ({len(record.decisions)} decision(s), "
-        f"{len(record.action_items)} action item(s)). "
+        f"Saved the draft minutes of meeting #{meeting_id} ({counted(len(record.decisions), 'decision')}, "
+        f"{counted(len(record.action_items), 'action item')}). "
         f"Publish them with `/itwg minutes {meeting_id} publish`.",
     )
 

@@ -160,7 +160,7 @@ def test_a_meeting_recorded_end_to_end_ends_up_in_the_yearly_report(database_url
             },
             who="WHO",
         )
-        assert "2 decision(s), 1 action item(s)" in answer
+        assert "2 decisions, 1 action item" in answer
         assert "published" in bot.command("minutes 1 publish", who="UNODC")
 
         shown = bot.command("meeting 1", who="OHCHR")

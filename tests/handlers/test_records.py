@@ -143,7 +143,7 @@ def test_co_leads_order_edit_drop_and_carry_items_forward(bot, meeting):
         if e["action_id"] == "agenda_carry"
     ]
     bot.click("agenda_carry", carry["value"], who="WHO")
-    assert "Carried 2 item(s)" in bot.last_reply_text()
+    assert "Carried 2 items" in bot.last_reply_text()
     bot.command("meeting 2", who="ILO")
     assert "Third topic" in bot.last_reply_text() and "Covered" not in bot.last_reply_text()
 
