@@ -11,7 +11,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from bot import vocabulary
-from bot.registry.service import place_label, region_labels, safe_link, scope_text
+from bot.registry.service import region_labels, safe_link, scope_text
 from storage.models import Organisation
 
 
@@ -54,7 +54,6 @@ def environment() -> Environment:
         CONTINUUM=vocabulary.CONTINUUM,
         STATUSES=vocabulary.INITIATIVE_STATUSES,
         region_labels=region_labels,
-        place_label=place_label,
         scope_text=scope_text,
     )
     return env

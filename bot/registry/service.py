@@ -35,19 +35,12 @@ def region_labels() -> dict[str, str]:
     return vocabulary.REGIONS
 
 
-def place_label(kind: str, code: str) -> str:
-    """A region or country name for visitors; an unknown code stands for itself."""
-    names = vocabulary.REGIONS if kind == "region" else vocabulary.COUNTRIES
-    return names.get(code, code)
-
-
 def scope_text(entry: Entry) -> str:
     """Where an initiative works, as a visitor reads it: "Global" or its regions and countries."""
     if entry.initiative.scope_global:
         return "Global"
-    places = [place_label("region", code) for code in entry.tags.get("region", [])]
-    places += [place_label("country", code) for code in entry.tags.get("country", [])]
-    return ", ".join(places) or "Not stated"
+    codes = [*entry.tags.get("region", []), *entry.tags.get("country", [])]
+    return vocabulary.place_labels(codes) or "Not stated"
 
 
 @dataclass(frozen=True)
