@@ -478,11 +478,13 @@ def _save_edit(
     by_organisation = actor.organisation_id == fields["lead_organisation_id"]
     if changes:
         own = actor.organisation_id in (owner_id, fields["lead_organisation_id"])
-        stamps = {
-            "updated_at": now,
-            **({"shared_at": now} if own else {}),
-            **({"shared_by_organisation_at": now} if by_organisation else {}),
-        }
+        stamps: dict[str, Any] = {"updated_at": now, **({"shared_at": now} if own else {})}
+        if by_organisation:
+            stamps["shared_by_organisation_at"] = now
+        elif fields["lead_organisation_id"] != owner_id:
+            # Handed to another organisation, which has not shared it (the former lead's share
+            # was not its own).
+            stamps["shared_by_organisation_at"] = None
         repository.update(
             session, initiative=existing, fields={**fields, **stamps}, tags=form.tags, partner_ids=partner_ids
         )
