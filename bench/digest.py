@@ -119,6 +119,7 @@ def populate(
                 "created_at": created,
                 "updated_at": touched,
                 "shared_at": touched,
+                "shared_by_organisation_at": touched,
             }
         )
         tags = {("objective", v) for v in rng.sample(OBJECTIVES, rng.randint(1, 2))}

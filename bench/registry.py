@@ -55,6 +55,7 @@ def populate(engine: Engine, count: int, *, visibility: str = "shareable", seed:
                 "created_at": start + timedelta(minutes=offset),
                 "updated_at": start + timedelta(minutes=offset),
                 "shared_at": start + timedelta(minutes=offset),
+                "shared_by_organisation_at": start + timedelta(minutes=offset),
             }
             for offset, lead in enumerate(leads)
         ]

@@ -2,9 +2,11 @@
 
 The rules live here so that the modal, the buttons, the App Home and the offline console all obey the
 same ones: who may change an initiative (its lead organisation's people and the co-leads), what a valid
-initiative is, and what "shared this cycle" means (``shared_at`` on or after the cycle's start, moved
-by the organisation's own people sharing, changing or confirming it, or by a co-lead confirming it
-explicitly on the organisation's behalf; an edit that changes nothing changes no timestamp).
+initiative is, and what "shared this cycle" means (``shared_by_organisation_at`` on or after the
+cycle's start, moved by the organisation's own people sharing, changing or confirming it, or by a
+co-lead confirming it explicitly on the organisation's behalf; a co-lead sharing or changing another
+organisation's initiative is recorded and shown, but that organisation has not shared by it; an edit
+that changes nothing changes no timestamp).
 
 Geography is stored as tags: ``region`` values are codes of ``vocabulary.REGIONS``; ``country`` values
 are upper-case ISO 3166-1 alpha-2 codes, typed as codes or English names separated by commas.
@@ -27,7 +29,7 @@ from bot.errors import FieldErrors, UserError
 from bot.identity import require_organisation
 from storage.db import read_scope, session_scope
 from storage.models import Initiative, Meeting, Organisation
-from storage.repositories import audit, organisations
+from storage.repositories import audit, organisations, sharing
 from storage.repositories import initiatives as repository
 
 TITLE_MAX = 150
@@ -95,6 +97,9 @@ class InitiativeCard:
     link: str | None
     visibility: str
     shared_at: datetime
+    # When its own organisation last shared it (or a co-lead confirmed it on the organisation's
+    # behalf); None while a co-lead's share for the organisation waits for that.
+    shared_by_organisation_at: datetime | None
     shared_this_cycle: bool
 
     @property
@@ -299,6 +304,9 @@ class Saved:
     created: bool
     # Each changed field's (before, after), as people read them; empty when an edit changed nothing.
     changes: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # Whether the save counts as the lead organisation sharing: made by its own people. A co-lead's
+    # share or change for another organisation does not (they confirm it on its behalf to count).
+    counts_as_sharing: bool = True
 
 
 def _record_fields(form: InitiativeForm, lead_id: int) -> dict[str, Any]:
@@ -354,7 +362,11 @@ def save(
         earlier = repository.by_request_key(session, request_key=request_key) if request_key else None
         if earlier is not None:
             card = _cards(session, [earlier], cycle=current_cycle(session, now=now), by_id=by_id)[0]
-            return Saved(card=card, created=initiative_id is None)
+            return Saved(
+                card=card,
+                created=initiative_id is None,
+                counts_as_sharing=actor.organisation_id == earlier.lead_organisation_id,
+            )
         lead_id = form.lead_organisation_id if actor.is_co_lead and form.lead_organisation_id else None
         if lead_id is None:
             lead_id = existing.lead_organisation_id if existing else actor.organisation_id
@@ -362,6 +374,7 @@ def save(
         fields = _record_fields(form, lead_id)
         partner_ids = [i for i in form.partner_ids if i != lead_id]
         if existing is None:
+            by_organisation = actor.organisation_id == lead_id
             initiative = repository.create(
                 session,
                 fields={
@@ -370,12 +383,16 @@ def save(
                     "created_at": now,
                     "updated_at": now,
                     "shared_at": now,
+                    "shared_by_organisation_at": now if by_organisation else None,
                     "request_key": request_key,
                 },
                 tags=form.tags,
                 partner_ids=partner_ids,
             )
-            action, details = "initiative.share", {"title": form.title}
+            action = "initiative.share"
+            details: dict[str, Any] = {"title": form.title, "counts_as_sharing": by_organisation}
+            if not by_organisation:
+                details["for_organisation"] = by_id[lead_id].acronym
         else:
             return _save_edit(
                 session,
@@ -397,7 +414,7 @@ def save(
         )
         cycle = current_cycle(session, now=now)
         card = _cards(session, [initiative], cycle=cycle, by_id=by_id)[0]
-    return Saved(card=card, created=existing is None)
+    return Saved(card=card, created=True, counts_as_sharing=by_organisation)
 
 
 def _changes(
@@ -452,14 +469,22 @@ def _save_edit(
 ) -> Saved:
     """An edit. Only a real change is stored; it counts as the lead organisation sharing only when
     that organisation's own people made it (a co-lead's edit of another organisation's initiative is
-    recorded, and the handler tells that organisation, but the organisation has not shared by it)."""
+    recorded, and the handler tells that organisation, but the organisation has not shared by it; nor
+    has an organisation a co-lead hands the co-leads' own initiative to)."""
     changes = _changes(
         session, existing=existing, form=form, fields=fields, partner_ids=partner_ids, by_id=by_id
     )
     owner_id = existing.lead_organisation_id
+    by_organisation = actor.organisation_id == fields["lead_organisation_id"]
     if changes:
         own = actor.organisation_id in (owner_id, fields["lead_organisation_id"])
-        stamps = {"updated_at": now, **({"shared_at": now} if own else {})}
+        stamps: dict[str, Any] = {"updated_at": now, **({"shared_at": now} if own else {})}
+        if by_organisation:
+            stamps["shared_by_organisation_at"] = now
+        elif fields["lead_organisation_id"] != owner_id:
+            # Handed to another organisation, which has not shared it (the former lead's share
+            # was not its own).
+            stamps["shared_by_organisation_at"] = None
         repository.update(
             session, initiative=existing, fields={**fields, **stamps}, tags=form.tags, partner_ids=partner_ids
         )
@@ -469,14 +494,21 @@ def _save_edit(
             action="initiative.edit",
             entity="initiative",
             entity_id=existing.id,
-            details={"changed": sorted(changes), "counts_as_sharing": own},
+            details={"changed": sorted(changes), "counts_as_sharing": by_organisation},
             changes=changes,
         )
     card = _cards(session, [existing], cycle=current_cycle(session, now=now), by_id=by_id)[0]
-    return Saved(card=card, created=False, changes=changes)
+    return Saved(card=card, created=False, changes=changes, counts_as_sharing=by_organisation)
 
 
-def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> InitiativeCard:
+@dataclass(frozen=True)
+class Confirmed:
+    card: InitiativeCard
+    # The lead organisation's acronym when a co-lead confirmed it on that organisation's behalf.
+    on_behalf_of: str | None = None
+
+
+def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> Confirmed:
     """Carry an earlier initiative forward to the coming meeting: its state now, counted as sharing,
     also when a co-lead confirms it explicitly on its organisation's behalf (recorded as such)."""
     if status not in CONFIRM_STATUSES:
@@ -486,12 +518,15 @@ def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> Ini
         initiative = _require_editable(session, actor, initiative_id)
         previous = initiative.status
         repository.update(
-            session, initiative=initiative, fields={"status": status, "shared_at": now, "updated_at": now}
+            session,
+            initiative=initiative,
+            fields={"status": status, "shared_at": now, "shared_by_organisation_at": now, "updated_at": now},
         )
         details: dict[str, Any] = {"status": status, "previous_status": previous}
+        on_behalf_of: str | None = None
         if actor.organisation_id != initiative.lead_organisation_id:
             lead = organisations.get(session, organisation_id=initiative.lead_organisation_id)
-            details["on_behalf_of"] = lead.acronym if lead else None
+            on_behalf_of = details["on_behalf_of"] = lead.acronym if lead else "?"
         audit.record(
             session,
             by=actor,
@@ -502,7 +537,8 @@ def confirm(deps: Deps, *, actor: Actor, initiative_id: int, status: str) -> Ini
             changes={"status": (previous, status)},
         )
         cycle = current_cycle(session, now=now)
-        return _cards(session, [initiative], cycle=cycle, by_id=_organisation_map(session))[0]
+        card = _cards(session, [initiative], cycle=cycle, by_id=_organisation_map(session))[0]
+        return Confirmed(card=card, on_behalf_of=on_behalf_of)
 
 
 # -- where announcements go ---------------------------------------------------------------------------
@@ -637,7 +673,8 @@ def _cards(
                 link=initiative.link,
                 visibility=initiative.visibility,
                 shared_at=initiative.shared_at,
-                shared_this_cycle=cycle.starts_at is None or initiative.shared_at >= cycle.starts_at,
+                shared_by_organisation_at=initiative.shared_by_organisation_at,
+                shared_this_cycle=sharing.counts_as_shared(initiative, since=cycle.starts_at),
             )
         )
     return cards

@@ -228,8 +228,10 @@ def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:
         except Refused as error:
             return _refused(error)
         for initiative_id, status in sorted(choices.items()):
-            card = initiatives.confirm(deps, actor=visitor.actor, initiative_id=initiative_id, status=status)
-            _announce(visitor, card, "confirmed")
+            confirmed = initiatives.confirm(
+                deps, actor=visitor.actor, initiative_id=initiative_id, status=status
+            )
+            _announce(visitor, confirmed.card, "confirmed")
         count, acronym = len(choices), visitor.organisation.acronym
         message = f"{count} initiative{'s' if count > 1 else ''} confirmed for {acronym}. Thank you."
         return _page("share_result.html", title="Confirmed", message=message, ok=True)

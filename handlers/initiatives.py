@@ -60,14 +60,14 @@ def _edit_form_title(args: str) -> str | None:
 def confirm_initiative(request: CommandRequest) -> None:
     number, _, status = request.args.strip().partition(" ")
     initiative_id = initiatives.parse_initiative_id(number, usage="/itwg confirm-initiative 12 ongoing")
-    card = initiatives.confirm(
+    confirmed = initiatives.confirm(
         request.deps,
         actor=request.actor,
         initiative_id=initiative_id,
         status=status.strip().lower() or "ongoing",
     )
-    request.reply(render_message("initiative_confirmed.json.j2", card=card))
-    _announce(request, card, "confirmed")
+    request.reply(render_message("initiative_confirmed.json.j2", confirmed=confirmed, card=confirmed.card))
+    _announce(request, confirmed.card, "confirmed")
 
 
 def list_initiatives(request: CommandRequest) -> None:
@@ -153,14 +153,14 @@ def show_edit_form(turn: Turn) -> None:
 def confirm_clicked(turn: Turn) -> None:
     action = turn.body["actions"][0]
     status = CONFIRM_ACTION.match(action["action_id"]).group(1)  # type: ignore[union-attr]
-    card = initiatives.confirm(
+    confirmed = initiatives.confirm(
         turn.deps, actor=turn.actor, initiative_id=_clicked_id(turn.body), status=status
     )
-    _announce(turn, card, "confirmed")
+    _announce(turn, confirmed.card, "confirmed")
     if (turn.body.get("container") or {}).get("type") == "view":
         publish_home(turn.deps, turn.client, turn.actor)
     else:
-        turn.reply(render_message("initiative_confirmed.json.j2", card=card))
+        turn.reply(render_message("initiative_confirmed.json.j2", confirmed=confirmed, card=confirmed.card))
 
 
 @lazy_part
@@ -208,6 +208,7 @@ def save_form(turn: Turn) -> None:
             created=saved.created,
             announced=announced,
             changed=bool(saved.changes),
+            counts_as_sharing=saved.counts_as_sharing,
         ),
     )
     if saved.changes:

@@ -83,9 +83,12 @@ class JoinRequest(SQLModel, table=True):
 class Initiative(SQLModel, table=True):
     """An ongoing or planned initiative an organisation shares with the group.
 
-    ``shared_at`` moves when the initiative is shared, really changed by its own organisation's
-    people, or confirmed for a cycle (by them, or by a co-lead on their behalf), so "has this
-    organisation shared this cycle" is one indexed comparison.
+    ``shared_at`` moves when the initiative is shared (by anyone who may), really changed by its own
+    organisation's people, or confirmed for a cycle; the agenda's pre-read and the listings go by it.
+    ``shared_by_organisation_at`` moves only when the lead organisation itself shares, really changes
+    or confirms it, or a co-lead confirms it explicitly on its behalf; it stays empty while a co-lead's
+    share for another organisation waits for that. "Has this organisation shared this cycle" is one
+    indexed comparison of it (``storage.repositories.sharing``).
     """
 
     id: int | None = Field(default=None, primary_key=True)
@@ -104,6 +107,10 @@ class Initiative(SQLModel, table=True):
     created_at: datetime = _timestamp(default_factory=utcnow, index=True)
     updated_at: datetime = _timestamp(default_factory=utcnow)
     shared_at: datetime = _timestamp(default_factory=utcnow, index=True)
+    # Like ``shared_at``, now unless said otherwise; a None given is stored as NULL, not replaced by now.
+    shared_by_organisation_at: datetime | None = Field(
+        default_factory=utcnow, sa_type=UTCDateTime().evaluates_none(), nullable=True, index=True
+    )
 
 
 class InitiativeTag(SQLModel, table=True):

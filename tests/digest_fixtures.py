@@ -75,6 +75,7 @@ def initiative(
         created_at=created,
         updated_at=updated or created,
         shared_at=shared or updated or created,
+        shared_by_organisation_at=shared or updated or created,
     )
     session.add(record)
     session.flush()

@@ -178,6 +178,7 @@ def test_a_contact_confirms_last_cycles_initiative_as_completed(bot, contact_id,
                 created_at=earlier,
                 updated_at=earlier,
                 shared_at=earlier,
+                shared_by_organisation_at=earlier,
             )
         )
     assert _unfpa_missing(bot)

@@ -1,20 +1,38 @@
-"""How many initiatives each organisation has shared (or confirmed) since a moment, in one query."""
+"""How many initiatives each organisation has shared (or confirmed) since a moment, in one query.
+
+What "shared since" means is said once, here: the lead organisation itself shared, really changed or
+confirmed the initiative at or after the moment, or a co-lead confirmed it explicitly on its behalf
+(``Initiative.shared_by_organisation_at``). A co-lead sharing an initiative for another organisation
+is not that organisation sharing.
+"""
 
 from datetime import datetime
 
-from sqlalchemy import case, func
+from sqlalchemy import ColumnElement, case, func
 from sqlmodel import Session, col, select
 
 from storage.models import Initiative, Person
 
 
+def shared_since(since: datetime | None) -> ColumnElement[bool]:
+    """The condition "its organisation has shared it since ``since``" (ever, when ``since`` is None)."""
+    stamp = col(Initiative.shared_by_organisation_at)
+    return stamp.is_not(None) if since is None else stamp >= since
+
+
+def counts_as_shared(initiative: Initiative, *, since: datetime | None) -> bool:
+    """``shared_since`` for an initiative already read."""
+    stamp = initiative.shared_by_organisation_at
+    return stamp is not None and (since is None or stamp >= since)
+
+
 def shared_counts(session: Session, *, since: datetime | None) -> dict[int, int]:
-    """Initiatives led by each organisation whose ``shared_at`` falls at or after ``since``."""
-    statement = select(Initiative.lead_organisation_id, func.count()).group_by(
-        Initiative.lead_organisation_id
+    """Initiatives led by each organisation that it has shared since ``since``."""
+    statement = (
+        select(Initiative.lead_organisation_id, func.count())
+        .where(shared_since(since))
+        .group_by(Initiative.lead_organisation_id)
     )
-    if since is not None:
-        statement = statement.where(Initiative.shared_at >= since)
     return {organisation_id: count for organisation_id, count in session.exec(statement)}
 
 

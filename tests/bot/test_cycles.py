@@ -26,6 +26,7 @@ def test_without_meetings_the_cycle_is_open_and_everything_counts(engine):
                 status="ongoing",
                 lead_organisation_id=ilo.id,
                 shared_at=NOW - timedelta(days=900),
+                shared_by_organisation_at=NOW - timedelta(days=900),
             )
         )
     with session_scope(engine) as session:
@@ -49,6 +50,7 @@ def test_cycle_starts_at_the_last_held_meeting_and_ignores_cancelled_ones(engine
                 status="ongoing",
                 lead_organisation_id=ilo.id,
                 shared_at=NOW - timedelta(days=31),
+                shared_by_organisation_at=NOW - timedelta(days=31),
             )
         )
     with session_scope(engine) as session:

@@ -124,6 +124,7 @@ def add_initiatives(bot, count: int, *, organisation: str) -> list[int]:
                     "created_at": moment,
                     "updated_at": moment,
                     "shared_at": moment,
+                    "shared_by_organisation_at": moment,
                 },
                 tags=[("objective", code) for code in vocabulary.OBJECTIVES]
                 + [("population", code) for code in vocabulary.POPULATIONS]

@@ -129,3 +129,15 @@ def test_a_meetings_history_is_for_the_co_leads(bot):
     assert "<@UUNODC001> scheduled it" in text
     bot.command("history meeting 1", who="ILO")
     assert "is for the co-leads." in bot.last_reply_text()
+
+
+def test_a_co_lead_handing_an_initiative_to_another_organisation_is_not_that_organisation_sharing(bot):
+    share(bot, who="UNODC")
+    assert "1 shared" in _status_line(bot, "UNODC")
+    _edit(bot, 1, who="UNODC", lead=_organisation_id(bot, "ILO"))
+    assert "not yet" in _status_line(bot, "ILO") and "not yet" in _status_line(bot, "UNODC")
+    told = _dms_to(bot, "UUNODC001")[-1]
+    assert "This does not count as *ILO* sharing this cycle" in told
+    assert "`/itwg confirm-initiative 1 ongoing`" in told
+    bot.command("confirm-initiative 1", who="ILO")
+    assert "1 shared" in _status_line(bot, "ILO")

@@ -1,8 +1,17 @@
-"""Carrying initiatives forward to the coming meeting, who has shared, and Slack's redeliveries."""
+"""Carrying initiatives forward to the coming meeting, who has shared (a co-lead's share for another
+organisation is not that organisation sharing), and Slack's redeliveries."""
 
 import json
 from datetime import UTC, datetime, timedelta
 
+from sqlmodel import select
+
+from bot.slack_client import make_clock_client
+from bot.tick import tick
+from storage.db import session_scope
+from storage.models import AuditEntry
+from storage.repositories import organisations
+from tests.bot.test_tick import STARTS, add_meeting
 from tests.handlers.initiative_helpers import (
     VALID,
     add_meetings,
@@ -104,3 +113,69 @@ def test_a_confirmation_click_delivered_twice_confirms_once(bot):
         bot.click("initiative_confirm_ongoing", "1", who="ILO", container=HOME, trigger_id="trigger.click.1")
     assert audit_actions(bot, 1) == ["initiative.share", "initiative.confirm"]
     assert len(bot.slack.calls_to("views.publish")) == published + 1
+
+
+def _lead(bot, acronym: str) -> str:
+    with session_scope(bot.deps.engine) as session:
+        organisation = organisations.find_by_acronym(session, text=acronym)
+        assert organisation is not None
+        return str(organisation.id)
+
+
+def _nudged_at_14_days(bot, settings) -> set[str]:
+    add_meeting(bot.deps.engine)
+    before = len(bot.posts())
+    tick(bot.deps, make_clock_client(settings), now=STARTS - timedelta(days=14, minutes=-1))
+    return {p["channel"] for p in bot.posts()[before:] if p["channel"] != CHANNEL}
+
+
+def _audit(bot, action: str) -> AuditEntry:
+    with session_scope(bot.deps.engine) as session:
+        return session.exec(select(AuditEntry).where(AuditEntry.action == action)).one()
+
+
+def test_a_co_leads_share_for_another_organisation_waits_for_that_organisations_confirmation(bot, settings):
+    bot.command("focal-point", who="ILO")
+    share(bot, who="UNODC", lead=_lead(bot, "ILO"), title="Skills shared by the co-leads")
+    told = message_text(bot.posts("UUNODC001")[-1])
+    assert "ILO's initiative is shared with the working group" in told
+    assert "This does not count as *ILO* sharing this cycle" in told
+    assert "`/itwg confirm-initiative 1 ongoing`" in told and "on ILO's behalf" in told
+    assert _audit(bot, "initiative.share").details == {
+        "title": "Skills shared by the co-leads",
+        "counts_as_sharing": False,
+        "for_organisation": "ILO",
+    }
+
+    assert "*ILO* — not yet" in status_line(bot, "ILO")
+    bot.command("initiatives ILO", who="UNICEF")
+    assert "Skills shared by the co-leads" in bot.last_reply_text(), "it is listed all the same"
+    bot.command("digest", who="UNODC")
+    digest = message_text(bot.posts("UUNODC001")[-1])
+    assert "ILO" in next(line for line in digest.splitlines() if "Not yet shared" in line)
+    view = open_home(bot, "ILO")
+    assert "1 to confirm" in message_text(view) and "initiative_confirm_ongoing" in actions_of(view)
+    assert "UILO00001" in _nudged_at_14_days(bot, settings), "ILO is still reminded to share"
+
+    bot.click("initiative_confirm_ongoing", "1", who="ILO", container=HOME)
+    assert "*ILO* — 1 shared" in status_line(bot, "ILO")
+    assert "on_behalf_of" not in _audit(bot, "initiative.confirm").details
+
+
+def test_a_co_lead_may_confirm_explicitly_on_the_organisations_behalf(bot):
+    share(bot, who="WHO", lead=_lead(bot, "ILO"))
+    assert "*ILO* — not yet" in status_line(bot, "ILO")
+    bot.command("confirm-initiative 1 ongoing", who="WHO")
+    reply = bot.last_reply_text()
+    assert "you confirmed it on ILO's behalf, which counts as ILO sharing this cycle" in reply
+    assert "*ILO* — 1 shared" in status_line(bot, "ILO")
+    assert _audit(bot, "initiative.confirm").details["on_behalf_of"] == "ILO"
+    bot.command("history initiative 1", who="ILO")
+    assert "on behalf of ILO" in bot.last_reply_text()
+
+
+def test_a_co_leads_share_for_its_own_organisation_counts(bot):
+    share(bot, who="UNODC")
+    assert "*UNODC* — 1 shared" in status_line(bot, "UNODC")
+    told = message_text(bot.posts("UUNODC001")[-1])
+    assert "your initiative is shared" in told and "does not count" not in told

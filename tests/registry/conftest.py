@@ -62,6 +62,7 @@ def add_initiative(
             created_at=moment,
             updated_at=moment,
             shared_at=moment,
+            shared_by_organisation_at=moment,
         )
         session.add(initiative)
         session.flush()
