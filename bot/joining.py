@@ -233,6 +233,12 @@ def decide(deps: Deps, *, actor: Actor, request_id: int, approve: bool) -> Decis
             raise UserError(
                 f"Only {organisation.acronym}'s focal points and the co-leads can decide on this request."
             )
+        if approve and requester.organisation_id is None and organisation.retired_at is not None:
+            raise UserError(
+                f"{organisation.acronym} has been retired from the working group, so no one joins it now. "
+                "Decline the request (they may then ask to join another), or (co-leads) place them in "
+                "another organisation with `/itwg join ORG @person`. Nothing was changed."
+            )
         if approve and requester.organisation_id is not None:
             status = "superseded"
         else:

@@ -278,3 +278,21 @@ def test_an_approver_slack_will_not_message_does_not_stop_the_request(bot):
     assert "asked to join *ILO*" in bot.last_reply_text()
     assert len(_join_requests(bot)) == 1
     assert _dms_to(bot, "UUNODC001"), "the other approver is still asked"
+
+
+def test_a_request_to_join_an_organisation_retired_since_is_not_approved_but_can_be_declined(bot):
+    bot.command("focal-point", who="UNHCR")
+    bot.command("join UNHCR I work on UNHCR's prevention programme", who="GUEST")
+    bot.command("org retire UNHCR", who="WHO")
+    bot.command("whoami", who="UNODC")
+    (request,) = _join_requests(bot)
+    before = snapshot(bot)
+    for approver in ("UNHCR", "UNODC"):
+        bot.click("join_request_approve", str(request.id), who=approver)
+        assert "UNHCR has been retired" in bot.last_told_text()
+    assert snapshot(bot) == before
+    assert _organisation_of(bot, "UGUEST001") is None
+    bot.click("join_request_decline", str(request.id), who="UNODC")
+    assert "declined your request" in message_text(_dms_to(bot, "UGUEST001")[-1])
+    bot.command("join ILO I moved to ILO's team", who="GUEST")
+    assert "asked to join *ILO*" in bot.last_reply_text()
