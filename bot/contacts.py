@@ -173,7 +173,13 @@ def set_email(deps: Deps, *, actor: Actor, args: str) -> tuple[str, bool]:
             changed = records.opt_in(session, email=email)
         if changed:
             audit.record(
-                session, by=actor, action=f"email.{choice}", entity="person", entity_id=actor.person_id
+                session,
+                by=actor,
+                action=f"email.{choice}",
+                entity="person",
+                entity_id=actor.person_id,
+                details={"email": email.lower()},
+                changes={"email": ("on", "off") if choice == "off" else ("off", "on")},
             )
     return email.lower(), choice == "on"
 

@@ -29,7 +29,7 @@ from bot.registry.rendering import render
 from bot.rendering import render_message
 from storage.db import session_scope
 from storage.models import Contact, Organisation
-from storage.repositories import contacts, organisations
+from storage.repositories import audit, contacts, organisations
 
 logger = logging.getLogger(__name__)
 
@@ -257,7 +257,16 @@ def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:
         except links.BadLink as error:
             return _refused(Refused(404, "This link does not work", str(error)))
         with session_scope(deps.engine) as session:
-            contacts.opt_out(session, email=email, now=deps.now())
+            if contacts.opt_out(session, email=email, now=deps.now()):
+                audit.record(
+                    session,
+                    by="unsubscribe link",
+                    action="email.off",
+                    entity="email",
+                    entity_id=None,
+                    details={"email": email},
+                    changes={"email": ("on", "off")},
+                )
         return _page("unsubscribe.html", email=email, done=True)
 
     return pages

@@ -213,3 +213,15 @@ def test_a_share_that_fails_while_storing_leaves_the_link_usable(bot, contact_id
     monkeypatch.undo()
     assert "Shared" in web.post(f"/share/{token}", data=form).get_data(as_text=True)
     assert [i.title for i in _stored(bot)] == ["Kept"]
+
+
+def test_stopping_email_by_the_link_is_in_the_audit_trail_once(bot):
+    web = create_web(bot.app, bot.deps).test_client()
+    token = links.unsubscribe_token(bot.deps.settings, email=EMAIL)
+    for _ in range(2):
+        assert "will receive no more e-mail" in web.post(f"/unsubscribe/{token}").get_data(as_text=True)
+    with session_scope(bot.deps.engine) as session:
+        entries = session.exec(select(AuditEntry).where(AuditEntry.action == "email.off")).all()
+    assert [(e.actor, e.details["email"], e.details["changes"]) for e in entries] == [
+        ("unsubscribe link", EMAIL, {"email": {"before": "on", "after": "off"}})
+    ]

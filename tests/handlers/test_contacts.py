@@ -118,3 +118,15 @@ def test_a_malformed_contact_in_the_membership_file_names_the_problem(engine, tm
     with pytest.raises(SettingsError, match="'nope' is not an e-mail address"):
         membership.load(engine, listed)
     assert _contacts(engine) == []
+
+
+def test_email_off_and_on_are_audited_from_what_to_what(bot):
+    bot.command("email off", who="ILO")
+    bot.command("email off", who="ILO")
+    bot.command("email on", who="ILO")
+    with session_scope(bot.deps.engine) as session:
+        entries = session.exec(select(AuditEntry).where(AuditEntry.action.startswith("email."))).all()
+    assert [(e.action, e.details["email"], e.details["changes"]["email"]["after"]) for e in entries] == [
+        ("email.off", "focal.point@ilo.org", "off"),
+        ("email.on", "focal.point@ilo.org", "on"),
+    ]
