@@ -2,7 +2,8 @@
 
 Co-leads manage any organisation's contacts, members their own. An address is one person: a
 contact whose address a Slack person of the same organisation has is that person (reached on Slack,
-and by e-mail for invitations), and one of another organisation is refused. Every change is audited.
+and by e-mail for invitations), and one of another organisation (a Slack person's, or at another
+organisation's e-mail domain) is refused. Every change is audited.
 """
 
 import logging
@@ -95,6 +96,12 @@ def add(deps: Deps, *, actor: Actor, args: str) -> ContactAdded:
             other = organisations.get(session, organisation_id=person.organisation_id or 0)
             raise UserError(
                 f"{email} is on Slack as someone of {other.acronym if other else 'another organisation'}."
+            )
+        mapped = organisations.find_by_email(session, email=email)
+        if mapped is not None and mapped.id != organisation.id:
+            raise UserError(
+                f"{email} is an address of {mapped.acronym} (its e-mail domain), so it can't be "
+                f"{organisation.acronym}'s contact. Nothing was changed."
             )
         contact = records.add(
             session,

@@ -130,3 +130,13 @@ def test_email_off_and_on_are_audited_from_what_to_what(bot):
         ("email.off", "focal.point@ilo.org", "off"),
         ("email.on", "focal.point@ilo.org", "on"),
     ]
+
+
+def test_an_address_at_another_organisations_domain_is_not_made_a_contact(bot):
+    for who in ("ILO", "UNODC"):
+        bot.command('contact add ILO "Boss" Boss@unhcr.org focal', who=who)
+        assert "is an address of UNHCR" in bot.last_reply_text()
+    assert _contacts(bot.deps.engine) == []
+    bot.command('contact add ILO "Ana" ana@gmail.com', who="ILO")
+    bot.command('contact add UNHCR "Boss" boss@unhcr.org', who="UNODC")
+    assert [email for email, _, _ in _contacts(bot.deps.engine)] == ["ana@gmail.com", "boss@unhcr.org"]
