@@ -52,7 +52,7 @@ def check_email(text: str) -> str:
     address = text.strip().strip("<>").removeprefix("mailto:")
     if "|" in address:  # Slack turns a typed address into <mailto:a@b|a@b>
         address = address.split("|", 1)[1]
-    if len(address) > 320 or not EMAIL.match(address):
+    if len(address) > 320 or not EMAIL.fullmatch(address):
         raise UserError(f"`{text.strip()[:80]}` is not an e-mail address.")
     return address.lower()
 
