@@ -99,7 +99,8 @@ def manage(deps: Deps, *, actor: Actor, text: str) -> OrganisationChange:
     verb, acronym, rest = words[0].lower(), words[1], words[2:]
     with session_scope(deps.engine) as session:
         if verb == "add":
-            return _add(session, actor=actor, acronym=acronym, rest=rest)
+            quoted = any(mark in text.translate(QUOTES) for mark in "\"'")
+            return _add(session, actor=actor, acronym=acronym, rest=rest, quoted=quoted)
         organisation = _existing(session, acronym)
         changes: dict[str, tuple[Any, Any]]
         if verb == "set" and len(rest) == 1 and rest[0].lower() in ROLES:
@@ -122,7 +123,20 @@ def manage(deps: Deps, *, actor: Actor, text: str) -> OrganisationChange:
         return _change(session, actor=actor, organisation=organisation, verb=verb, changes=changes)
 
 
-def _add(session: Session, *, actor: Actor, acronym: str, rest: list[str]) -> OrganisationChange:
+def _unquoted_name(acronym: str, rest: list[str]) -> UserError:
+    """A full name typed without quotes reads as a one-word name and domains; say how to write it."""
+    name = []
+    for word in rest:
+        if word.lower() in ROLES or DOMAIN.fullmatch(word.lower().lstrip("@")):
+            break
+        name.append(word)
+    example = f'/itwg org add {acronym} "{" ".join(name)}"' + "".join(f" {w}" for w in rest[len(name) :])
+    return UserError(f"Put the full name in quotes: `{example}`. Nothing was changed.")
+
+
+def _add(
+    session: Session, *, actor: Actor, acronym: str, rest: list[str], quoted: bool = True
+) -> OrganisationChange:
     example = f'/itwg org add {acronym} "Full name" [member|observer] [domain …]'
     if not ACRONYM.fullmatch(acronym):
         raise UserError(
@@ -134,6 +148,12 @@ def _add(session: Session, *, actor: Actor, acronym: str, rest: list[str]) -> Or
         )
     if not rest:
         raise _usage(example)
+    if (
+        not quoted
+        and len(rest) > 1
+        and not (rest[1].lower() in ROLES or DOMAIN.fullmatch(rest[1].lower().lstrip("@")))
+    ):
+        raise _unquoted_name(acronym, rest)
     name = _name(rest[0])
     role = "member"
     if len(rest) > 1 and rest[1].lower() in ROLES:

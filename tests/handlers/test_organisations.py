@@ -87,6 +87,12 @@ def test_refusals_change_nothing(bot):
         ("UNODC", "org add WFP", 'org add WFP "Full name"'),
         ("UNODC", 'org add WFP "World Food" member not_a_domain', "is not an e-mail domain"),
         ("UNODC", 'org add WFP "World Food Programme', "Close the quotes"),
+        (
+            "UNODC",
+            "org add WFP World Food Programme observer wfp.org",
+            'Put the full name in quotes: `/itwg org add WFP "World Food Programme" observer wfp.org`',
+        ),
+        ("UNODC", "org add WFP World Food Programme", '`/itwg org add WFP "World Food Programme"`'),
         ("UNODC", 'org add ILO "Again"', "already an organisation"),
         ("UNODC", "org set WHO observer", "co-lead organisation"),
         ("UNODC", "org set ILO co_lead", "member|observer"),
