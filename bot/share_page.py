@@ -91,6 +91,12 @@ def _visitor(deps: Deps, token: str) -> Visitor:
             raise Refused(
                 410, "This link does not work", "Its contact is no longer on the working group's list."
             )
+        if organisation.retired_at is not None:
+            raise Refused(
+                410,
+                "This link does not work",
+                f"{organisation.acronym} is no longer an organisation of the working group.",
+            )
         session.expunge_all()
     return Visitor(contact=contact, organisation=organisation, nonce=link.nonce)
 

@@ -225,3 +225,23 @@ def test_stopping_email_by_the_link_is_in_the_audit_trail_once(bot):
     assert [(e.actor, e.details["email"], e.details["changes"]) for e in entries] == [
         ("unsubscribe link", EMAIL, {"email": {"before": "on", "after": "off"}})
     ]
+
+
+def test_a_link_of_an_organisation_retired_since_shares_nothing(bot, contact_id):
+    web = create_web(bot.app, bot.deps).test_client()
+    token = _link(bot, contact_id)
+    csrf = web.get(f"/share/{token}").get_data(as_text=True).split('name="csrf_token" value="', 1)[1][:32]
+    csrf = csrf.split('"', 1)[0]
+    bot.command("org retire UNFPA", who="WHO")
+    opened = web.get(f"/share/{token}")
+    assert opened.status_code == 410
+    assert "UNFPA is no longer an organisation of the working group" in opened.get_data(as_text=True)
+    form = {
+        "csrf_token": csrf,
+        "action": "share",
+        "title": "Late",
+        "objectives": "advocacy",
+        "status": "ongoing",
+    }
+    assert web.post(f"/share/{token}", data=form).status_code == 410
+    assert _stored(bot) == []
