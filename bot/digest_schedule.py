@@ -128,6 +128,12 @@ def subscribe(deps: Deps, *, actor: Actor, args: str) -> Subscribed:
         email = person.email.lower() if person and person.email and by_email else None
         if by_email and email is None:
             raise UserError("The bot has no e-mail address for you; subscribe without `email`.")
+        if email is not None and contacts.is_opted_out(session, email=email):
+            raise UserError(
+                f"You stopped e-mail from the bot to {email}, so the digest would not be e-mailed. "
+                "Turn it back on with `/itwg email on` first, or subscribe without `email`. "
+                "Nothing was changed."
+            )
         subscription = repository.save_subscription(
             session,
             person_id=actor.person_id,

@@ -68,3 +68,15 @@ def test_after_the_unsubscribe_link_the_digest_comes_as_a_direct_message_again(b
         c for c in bot.slack.calls_to("chat.postMessage") if c.params.get("channel") == PEOPLE["UNODC"].id
     ]
     assert "digest" in str(dm.params).lower()
+
+
+def test_a_co_lead_who_stopped_email_is_told_so_instead_of_promised_an_emailed_digest(bot):
+    bot.command("email off", who="UNODC")
+    bot.command("digest subscribe weekly email", who="UNODC")
+    assert "You stopped e-mail from the bot to uma.lead@unodc.org" in bot.last_reply_text()
+    assert "by e-mail" not in bot.last_reply_text()
+    bot.command("digest unsubscribe", who="UNODC")
+    assert "You had no digest subscription" in bot.last_reply_text()
+    bot.command("email on", who="UNODC")
+    bot.command("digest subscribe weekly email", who="UNODC")
+    assert "by e-mail to uma.lead@unodc.org" in bot.last_reply_text()
