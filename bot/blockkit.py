@@ -4,6 +4,7 @@ Builders paginate so that these rarely bite; this is the guarantee that a long t
 amount of data degrades into a shortened message rather than a Slack error.
 """
 
+import copy
 from typing import Any
 
 MESSAGE_BLOCKS = 50
@@ -123,6 +124,14 @@ def _fit_blocks(blocks: list[dict[str, Any]], limit: int) -> list[dict[str, Any]
 
 def _size(blocks: list[dict[str, Any]]) -> int:
     return sum(len(str(block)) for block in blocks)
+
+
+def holds_whole(message: dict[str, Any]) -> bool:
+    """Whether the message's blocks fit Block Kit's limits with none left out (clipped texts aside)."""
+    blocks = message.get("blocks", [])
+    return len(blocks) <= MESSAGE_BLOCKS and _size(_fit_blocks(copy.deepcopy(blocks), MESSAGE_BLOCKS)) <= (
+        MESSAGE_CHARACTERS
+    )
 
 
 def fit_message(message: dict[str, Any]) -> dict[str, Any]:

@@ -9,16 +9,17 @@ and input values is marked with the ``plain`` filter so it round-trips unchanged
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot import vocabulary
-from bot.blockkit import OPTIONS, fit_message, fit_view
+from bot.blockkit import OPTIONS, fit_message, fit_view, holds_whole
 
+T = TypeVar("T")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 FORMATTING_MARK = re.compile(r"([*_~`])")
 ZERO_WIDTH_JOINER = "\u200d"
@@ -173,6 +174,20 @@ def _render_json(template_name: str, context: dict[str, Any]) -> Any:
 def render_message(template_name: str, **context: Any) -> dict[str, Any]:
     """A chat message: ``{"text": fallback, "blocks": [...]}`` within Block Kit's limits."""
     return fit_message(_render_json(template_name, context))
+
+
+def render_list_message(
+    template_name: str, items: Sequence[T], context: Callable[[Sequence[T]], dict[str, Any]]
+) -> dict[str, Any]:
+    """A message listing the first of ``items``, as many as Block Kit's limits hold whole, so that
+    what the template says of them ("the oldest 7 shown", "the newest 4 of 300") stays true and no
+    entry loses its buttons. ``context`` builds the template's context from the items shown."""
+    shown = len(items)
+    while True:
+        message = _render_json(template_name, context(items[:shown]))
+        if shown <= 1 or holds_whole(message):
+            return fit_message(message)
+        shown -= 1
 
 
 def render_view(template_name: str, **context: Any) -> dict[str, Any]:

@@ -1,8 +1,10 @@
 """``/itwg history``: who changed a record, from what, to what, and when; and telling an organisation
 what a co-lead changed in its records."""
 
+from dataclasses import replace
+
 from bot import history
-from bot.rendering import render_message
+from bot.rendering import render_list_message, render_message
 from handlers.common import Turn
 from handlers.delivery import send_to_each
 from handlers.itwg import CommandRequest, Subcommand
@@ -10,7 +12,13 @@ from handlers.itwg import CommandRequest, Subcommand
 
 def show_history(request: CommandRequest) -> None:
     found = history.history(request.deps, actor=request.actor, text=request.args)
-    request.reply(render_message("history.json.j2", history=found, actions=history.ACTIONS))
+    request.reply(
+        render_list_message(
+            "history.json.j2",
+            found.entries,
+            lambda shown: {"history": replace(found, entries=list(shown)), "actions": history.ACTIONS},
+        )
+    )
 
 
 def tell_owner(turn: Turn, *, entity: str, entity_id: int, organisation_id: int, title: str) -> None:

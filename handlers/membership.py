@@ -5,7 +5,7 @@ from slack_bolt import App
 
 from bot import identity, joining, parsing
 from bot.errors import UserError
-from bot.rendering import render_message
+from bot.rendering import render_list_message, render_message
 from handlers.common import Turn, acknowledge, lazy_part
 from handlers.delivery import send_to_each
 from handlers.itwg import CommandRequest, Subcommand
@@ -32,7 +32,9 @@ def join(request: CommandRequest) -> None:
 
 def list_requests(request: CommandRequest) -> None:
     found, total = joining.pending_for(request.deps, actor=request.actor)
-    request.reply(render_message("join_requests.json.j2", requests=found, total=total))
+    request.reply(
+        render_list_message("join_requests.json.j2", found, lambda shown: {"requests": shown, "total": total})
+    )
 
 
 @lazy_part

@@ -141,3 +141,30 @@ def test_a_co_lead_handing_an_initiative_to_another_organisation_is_not_that_org
     assert "`/itwg confirm-initiative 1 ongoing`" in told
     bot.command("confirm-initiative 1", who="ILO")
     assert "1 shared" in _status_line(bot, "ILO")
+
+
+def test_a_long_history_shows_whole_entries_and_says_truly_how_many(bot):
+    share(bot, who="ILO")
+    with session_scope(bot.deps.engine) as session:
+        for number in range(300):
+            session.add(
+                AuditEntry(
+                    actor="UILO00001",
+                    action="initiative.edit",
+                    entity="initiative",
+                    entity_id="1",
+                    details={
+                        "changes": {
+                            f"field_{field}": {"before": "R&D <old> " * 20, "after": f"new {number} " * 30}
+                            for field in range(8)
+                        }
+                    },
+                )
+            )
+    bot.command("history initiative 1", who="ILO")
+    blocks = bot.replies()[-1]["blocks"]
+    entries = [b for b in blocks if b["type"] == "section"]
+    notes = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert 1 < len(entries) < 25
+    assert notes == [f"The newest {len(entries)} of 301 changes are shown."]
+    assert "new 299" in entries[0]["text"]["text"]

@@ -296,3 +296,17 @@ def test_a_request_to_join_an_organisation_retired_since_is_not_approved_but_can
     assert "declined your request" in message_text(_dms_to(bot, "UGUEST001")[-1])
     bot.command("join ILO I moved to ILO's team", who="GUEST")
     assert "asked to join *ILO*" in bot.last_reply_text()
+
+
+def test_many_long_requests_are_listed_whole_with_their_buttons_and_a_true_count(bot):
+    for number in range(25):
+        bot.slack.add_user(SlackUser(id=f"UGX{number:06d}", name="Guest " + "N" * 90, email=None))
+        bot.command("join ILO " + "I coordinate R&D <prevention> " * 20, who=f"UGX{number:06d}")
+    bot.command("requests", who="UNODC")
+    blocks = bot.replies()[-1]["blocks"]
+    asked = [b for b in blocks[1:] if b["type"] == "section"]
+    buttons = [b for b in blocks if b["type"] == "actions"]
+    assert 1 < len(asked) == len(buttons) < 20
+    assert f"*25 join requests waiting* (the oldest {len(asked)} shown)" in blocks[0]["text"]["text"]
+    assert [b["type"] for b in blocks if b["type"] == "context"] == []
+    assert "<@UGX000000>" in asked[0]["text"]["text"]
