@@ -27,6 +27,8 @@ from storage.repositories import contacts as records
 logger = logging.getLogger(__name__)
 
 EMAIL = re.compile(r"^[^@\s<>\"',;]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+# The most contacts one message lists (Block Kit: 50 blocks); the rest are counted.
+LIST_LIMIT = 45
 ADD_USAGE = (
     'Use `/itwg contact add ORG "Full Name" EMAIL [focal]`, '
     'e.g. `/itwg contact add ILO "Ana Diaz" ana@ilo.org focal`.'

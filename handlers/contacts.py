@@ -1,8 +1,10 @@
 """E-mail contacts and preferences: ``/itwg contact add|remove``, ``/itwg contacts``, ``/itwg email``."""
 
+from dataclasses import replace
+
 from bot import contacts
 from bot.errors import UserError
-from bot.rendering import render_message
+from bot.rendering import render_list_message, render_message
 from handlers.itwg import CommandRequest, Subcommand
 
 
@@ -20,7 +22,13 @@ def contact(request: CommandRequest) -> None:
 
 def contact_list(request: CommandRequest) -> None:
     listing = contacts.listing(request.deps, actor=request.actor, args=request.args)
-    request.reply(render_message("contact_list.json.j2", listing=listing))
+    request.reply(
+        render_list_message(
+            "contact_list.json.j2",
+            listing.contacts[: contacts.LIST_LIMIT],
+            lambda shown: {"listing": replace(listing, contacts=list(shown)), "total": len(listing.contacts)},
+        )
+    )
 
 
 def email(request: CommandRequest) -> None:

@@ -143,3 +143,17 @@ def test_an_address_at_another_organisations_domain_is_not_made_a_contact(bot):
     bot.command('contact add ILO "Ana" ana@gmail.com', who="ILO")
     bot.command('contact add UNHCR "Boss" boss@unhcr.org', who="UNODC")
     assert [email for email, _, _ in _contacts(bot.deps.engine)] == ["ana@gmail.com", "boss@unhcr.org"]
+
+
+def test_a_long_list_of_contacts_says_truly_how_many_more_there_are(bot):
+    for number in range(60):
+        bot.command(
+            f'contact add ILO "Ana {"Díaz & <Co> " * 15}{number:02d}" ana{number:02d}@gmail.com', who="UNODC"
+        )
+    bot.command("contacts", who="UNODC")
+    blocks = bot.replies()[-1]["blocks"]
+    listed = [b for b in blocks[1:] if b["type"] == "section"]
+    notes = [e["text"] for b in blocks if b["type"] == "context" for e in b["elements"]]
+    assert 1 < len(listed) < 45
+    assert notes == [f"and {60 - len(listed)} more: ask for one organisation with `/itwg contacts ORG`."]
+    assert "ana00@gmail.com" in listed[0]["text"]["text"]
