@@ -10,6 +10,7 @@ returned outcomes name.
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlmodel import Session
 
@@ -25,6 +26,9 @@ REASON_MAX = 500
 # Organisation names of up to this many words are recognised before the reason ("Colombo Plan …").
 NAME_WORDS = 3
 LIST_LIMIT = 20
+# After a decline, asking the same organisation again waits this long (its approvers are not pinged
+# again and again); a co-lead can still place the person at once.
+DECLINED_PAUSE = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,21 @@ def _ask(
         raise UserError(
             f"You already asked to join {actor.pending_organisation}; its focal point or a co-lead will "
             "answer. Ask a co-lead if you chose the wrong organisation."
+        )
+    declined = join_requests.latest_decided(
+        session, person_id=actor.person_id or 0, organisation_id=organisation.id or 0
+    )
+    if (
+        declined is not None
+        and declined.status == "declined"
+        and declined.decided_at is not None
+        and declined.decided_at > deps.now() - DECLINED_PAUSE
+    ):
+        raise UserError(
+            f"Your request to join {organisation.acronym} was declined on "
+            f"{declined.decided_at:%d %b %Y}, so I won't ask its approvers again so soon. "
+            "If that was a mistake, ask a co-lead: they can place you with "
+            f"`/itwg join {organisation.acronym} @you`."
         )
     reason = reason.strip()[:REASON_MAX]
     request = join_requests.create(

@@ -28,6 +28,16 @@ def pending_of(session: Session, *, person_id: int) -> JoinRequest | None:
     return session.exec(statement.order_by(col(JoinRequest.id).desc())).first()
 
 
+def latest_decided(session: Session, *, person_id: int, organisation_id: int) -> JoinRequest | None:
+    """The person's most recently decided request to join this organisation, if any."""
+    statement = select(JoinRequest).where(
+        JoinRequest.person_id == person_id,
+        JoinRequest.organisation_id == organisation_id,
+        JoinRequest.status != PENDING,
+    )
+    return session.exec(statement.order_by(col(JoinRequest.id).desc())).first()
+
+
 def list_pending(
     session: Session, *, organisation_ids: list[int] | None = None
 ) -> list[tuple[JoinRequest, Person, Organisation]]:

@@ -1,6 +1,8 @@
 """Where people belong: mapped by e-mail domain, or by a join request that the organisation's focal
 points or a co-lead approve; co-leads place people but never move themselves out."""
 
+from datetime import timedelta
+
 from sqlmodel import select
 
 from bot.local_slack import SlackUser
@@ -310,3 +312,32 @@ def test_many_long_requests_are_listed_whole_with_their_buttons_and_a_true_count
     assert f"*25 join requests waiting* (the oldest {len(asked)} shown)" in blocks[0]["text"]["text"]
     assert [b["type"] for b in blocks if b["type"] == "context"] == []
     assert "<@UGX000000>" in asked[0]["text"]["text"]
+
+
+def test_a_declined_guest_does_not_ask_the_same_approvers_again_for_a_week(bot):
+    bot.command("focal-point", who="UNHCR")
+    bot.command("join UNHCR", who="GUEST")
+    (request,) = _join_requests(bot)
+    bot.click("join_request_decline", str(request.id), who="UNHCR")
+    asked = len(_dms_to(bot, "UUNHCR001"))
+    for _ in range(3):
+        bot.command("join UNHCR please, really", who="GUEST")
+        assert "was declined on" in bot.last_reply_text()
+    assert len(_dms_to(bot, "UUNHCR001")) == asked
+    assert len(_join_requests(bot)) == 1
+    bot.command("join ILO I moved to ILO", who="GUEST")
+    assert "asked to join *ILO*" in bot.last_reply_text()
+    bot.command("whoami", who="WHO")
+    bot.command("join UNHCR <@UGUEST001>", who="WHO")
+    assert _organisation_of(bot, "UGUEST001") == "UNHCR"
+
+
+def test_a_declined_guest_may_ask_the_same_organisation_again_after_a_week(bot):
+    bot.command("focal-point", who="UNHCR")
+    bot.command("join UNHCR", who="GUEST")
+    (request,) = _join_requests(bot)
+    bot.click("join_request_decline", str(request.id), who="UNHCR")
+    bot.clock.set(bot.clock() + timedelta(days=8))
+    bot.command("join UNHCR I now lead UNHCR's prevention work", who="GUEST")
+    assert "asked to join *UNHCR*" in bot.last_reply_text()
+    assert "I now lead" in message_text(_dms_to(bot, "UUNHCR001")[-1])
