@@ -32,6 +32,33 @@ ROLES = ("member", "observer")
 ACRONYM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/&.\-]{0,39}$")
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 NAME_MAX = 200
+# Addresses anyone can have: as an organisation's domain, it would make everyone with a personal
+# address that organisation's member, bypassing the join requests meant for them.
+PUBLIC_MAIL_DOMAINS = frozenset(
+    {
+        "aol.com",
+        "gmail.com",
+        "googlemail.com",
+        "gmx.com",
+        "gmx.de",
+        "gmx.net",
+        "hotmail.com",
+        "icloud.com",
+        "live.com",
+        "mail.com",
+        "mail.ru",
+        "me.com",
+        "msn.com",
+        "outlook.com",
+        "proton.me",
+        "protonmail.com",
+        "qq.com",
+        "yahoo.com",
+        "yandex.com",
+        "yandex.ru",
+        "163.com",
+    }
+)
 QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'"})
 
 
@@ -61,6 +88,12 @@ def _domains(words: list[str], session: Session, *, organisation_id: int | None)
     wrong = [d for d in domains if not DOMAIN.fullmatch(d)]
     if wrong:
         raise UserError(f"“{wrong[0]}” is not an e-mail domain like `wfp.org`. Nothing was changed.")
+    public = [d for d in domains if d in PUBLIC_MAIL_DOMAINS]
+    if public:
+        raise UserError(
+            f"{public[0]} is a public e-mail service: it would make everyone with such an address a "
+            "member. People with personal addresses ask with `/itwg join ORG`. Nothing was changed."
+        )
     for organisation in organisations.list_all(session, include_retired=True):
         taken = set(organisation.email_domains) & set(domains)
         if taken and organisation.id != organisation_id:

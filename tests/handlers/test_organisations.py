@@ -97,6 +97,8 @@ def test_refusals_change_nothing(bot):
         ("UNODC", "org set WHO observer", "co-lead organisation"),
         ("UNODC", "org set ILO co_lead", "member|observer"),
         ("UNODC", "org domains ILO unhcr.org", "already UNHCR's domain"),
+        ("UNODC", "org domains ILO ilo.org Gmail.com", "gmail.com is a public e-mail service"),
+        ("UNODC", 'org add WFP "World Food Programme" member wfp.org outlook.com', "public e-mail service"),
         ("UNODC", "org set ILO member", "like that already"),
         ("UNODC", "org retire NOPE", "I don't know the organisation"),
         ("UNODC", "org", "Usage"),
