@@ -33,6 +33,7 @@ from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.registry.rendering import render
 from bot.rendering import render_message
+from bot.text_input import clean_typed
 from storage.db import session_scope
 from storage.models import Contact, Organisation
 from storage.repositories import contacts, organisations
@@ -117,8 +118,9 @@ def _refused(error: Refused) -> Response:
 
 
 def _values(form: MultiDict) -> dict:
-    """The page's fields under the modal's block ids, as ``read_form`` reads them."""
-    return {key: form.getlist(key) if key in MULTI_FIELDS else form.get(key, "") for key in form}
+    """The page's fields under the modal's block ids, as ``read_form`` reads them, cleaned as Slack's
+    requests are (``bot.text_input``)."""
+    return clean_typed({key: form.getlist(key) if key in MULTI_FIELDS else form.get(key, "") for key in form})
 
 
 def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:

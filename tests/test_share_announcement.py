@@ -1,6 +1,6 @@
 """What the channel hears of a share made on the e-mail sharing page: the page answers once the
 announcement is queued, a worker posts it in the cycle's thread, and Slack refusing it at first
-delays it but never doubles it."""
+delays it but never doubles it. And what the page stores is cleaned like what Slack sends."""
 
 import re
 import subprocess
@@ -18,7 +18,7 @@ from bot import links
 from bot.app import create_app, work_queue_of
 from bot.web import create_web
 from storage.db import make_engine, session_scope
-from storage.models import Notification, RequestTask
+from storage.models import Initiative, Notification, RequestTask
 from storage.repositories import contacts, organisations
 from tests.consumers import running_consumer
 from tests.harness import BotHarness, message_text
@@ -126,6 +126,13 @@ def test_the_page_answers_before_slack_is_called_and_a_worker_posts(
     with running_consumer(work_queue_of(app)):
         slack.wait_for_calls("chat.postMessage", 2)
     assert len(_announcements(slack)) == 1
+
+
+def test_control_characters_typed_on_the_page_are_not_stored(bot: BotHarness, contact_id):
+    _share(bot.app, bot.deps, contact_id, "Family\u202e skills\x00 in camps")
+    with session_scope(bot.deps.engine) as session:
+        [initiative] = session.exec(select(Initiative)).all()
+    assert initiative.title == "Family skills in camps"
 
 
 class _Browser:
