@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from bot import links
 from bot.app import create_app, work_queue_of
+from bot.queue import make_huey, prepare
 from bot.web import create_web
 from storage.db import make_engine, session_scope
 from storage.models import Initiative, Notification, RequestTask
@@ -126,6 +127,43 @@ def test_the_page_answers_before_slack_is_called_and_a_worker_posts(
     with running_consumer(work_queue_of(app)):
         slack.wait_for_calls("chat.postMessage", 2)
     assert len(_announcements(slack)) == 1
+
+
+def test_a_worker_on_a_real_queue_retries_a_refused_announcement(
+    settings, deps, slack, client, contact_id, tmp_path
+):
+    configured = settings.model_copy(update={"itwg_queue_url": f"sqlite:///{tmp_path / 'queue.db'}"})
+    huey = make_huey(configured)
+    prepare(huey)
+    app = create_app(configured, client, huey=huey, deps=deps)
+    slack.fail("chat.postMessage", "internal_error")
+    assert "is shared for UNFPA" in _share(app, deps, contact_id, "Family skills in camps")
+    with running_consumer(work_queue_of(app)):
+        # The refused opening, then (after the backoff) the opening and the announcement.
+        slack.wait_for_calls("chat.postMessage", 3)
+    assert len(_announcements(slack)) == 1
+
+
+def test_an_announcement_that_cannot_be_queued_gives_the_link_back(bot: BotHarness, contact_id, monkeypatch):
+    """The database goes away between storing the share and queueing its announcement: the page
+    fails, and the contact's second try announces the initiative stored by the first, once."""
+    web = create_web(bot.app, bot.deps).test_client()
+    web.application.config["PROPAGATE_EXCEPTIONS"] = False
+    token = links.share_token(bot.deps.settings, contact_id=contact_id, now=bot.deps.now())
+    form = FORM | {"title": "Kept", "csrf_token": _csrf(web.get(f"/share/{token}").get_data(as_text=True))}
+    queue = work_queue_of(bot.app)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("database went away")
+
+    monkeypatch.setattr(queue, "put_job", broken)
+    assert web.post(f"/share/{token}", data=form).status_code == 500
+    assert _announcements(bot.slack) == []
+    monkeypatch.undo()
+    assert "is shared for UNFPA" in web.post(f"/share/{token}", data=form).get_data(as_text=True)
+    with session_scope(bot.deps.engine) as session:
+        assert [i.title for i in session.exec(select(Initiative))] == ["Kept"]
+    assert len(_announcements(bot.slack)) == 1
 
 
 def test_control_characters_typed_on_the_page_are_not_stored(bot: BotHarness, contact_id):
