@@ -13,11 +13,14 @@ from bot.deps import Deps
 from bot.settings import Settings
 from bot.work_queue import WorkQueue, keep_answer, only_from_queue
 from handlers import register
-from handlers.channel import post_in_cycle_thread
+from handlers.channel import announce_in_cycle_thread
 from handlers.middleware import inject_deps, strip_control_characters
 from storage.db import make_engine
 
 logger = logging.getLogger(__name__)
+
+# The job that posts the web pages' announcements in the cycle's thread.
+ANNOUNCE_JOB = "announce-in-cycle-thread"
 
 
 class _WithoutTokenNotice(logging.Filter):
@@ -66,7 +69,14 @@ def create_app(
         process_before_response=True,
         logger=BOLT_LOGGER,
     )
-    WorkQueue(huey, deps).attach(app)
+    queue = WorkQueue(huey, deps)
+    queue.attach(app)
+    queue.add_job(
+        ANNOUNCE_JOB,
+        lambda payload, _attempt: announce_in_cycle_thread(
+            deps, app.client, key=payload["key"], message=payload["message"]
+        ),
+    )
     app.use(only_from_queue)
     app.use(keep_answer)
     app.use(inject_deps(deps))
@@ -80,7 +90,14 @@ def work_queue_of(app: App) -> WorkQueue:
     return app.listener_runner.lazy_listener_runner.queue  # type: ignore[attr-defined]
 
 
-def cycle_thread_poster(app: App, deps: Deps) -> Callable[[dict[str, Any]], bool]:
-    """Posting into the meeting cycle's thread with the app's client: for the web pages where people
-    outside Slack share, whose shares are announced like any other."""
-    return lambda message: post_in_cycle_thread(deps, app.client, message=message)
+def cycle_thread_poster(app: App) -> Callable[[dict[str, Any], str], None]:
+    """Announcing in the meeting cycle's thread from the web pages where people outside Slack share,
+    as any other share is announced: ``announce(message, key)`` puts a job on the app's queue and
+    returns; a worker posts it (``handlers.channel.announce_in_cycle_thread``), once per ``key``.
+    Raises when the job could not be written down."""
+    queue = work_queue_of(app)
+
+    def announce(message: dict[str, Any], key: str) -> None:
+        queue.put_job(ANNOUNCE_JOB, key=key, payload={"key": key, "message": message})
+
+    return announce

@@ -8,6 +8,12 @@ JavaScript, and protects against cross-site requests with a double-submit token:
 set in a strict same-site cookie by the page and sent back in the form. A forged, expired or used
 link, or a POST without the token, gets a clear page and stores nothing.
 
+The channel hears of what was shared or confirmed as it does of a share made in Slack, in the meeting
+cycle's thread; the page only writes that announcement down as a job on the task queue (``announce``)
+and answers, without waiting for Slack: a worker posts it, retrying while Slack refuses, once.
+
+Text typed on the page is cleaned as Slack's requests are (``bot.text_input``) before it is read.
+
 An unsubscribe link shows one button (a POST, so that mail scanners opening links unsubscribe
 nobody); pressing it records the opt-out.
 """
@@ -27,6 +33,7 @@ from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.registry.rendering import render
 from bot.rendering import render_message
+from bot.text_input import clean_typed
 from storage.db import session_scope
 from storage.models import Contact, Organisation
 from storage.repositories import audit, contacts, organisations
@@ -42,7 +49,9 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 
-Announce = Callable[[dict], bool]
+# ``announce(message, key)``: queue ``message`` for the cycle's thread, once per ``key``; raises when
+# it could not be written down.
+Announce = Callable[[dict, str], None]
 
 
 @dataclass(frozen=True)
@@ -115,8 +124,9 @@ def _refused(error: Refused) -> Response:
 
 
 def _values(form: MultiDict) -> dict:
-    """The page's fields under the modal's block ids, as ``read_form`` reads them."""
-    return {key: form.getlist(key) if key in MULTI_FIELDS else form.get(key, "") for key in form}
+    """The page's fields under the modal's block ids, as ``read_form`` reads them, cleaned as Slack's
+    requests are (``bot.text_input``)."""
+    return clean_typed({key: form.getlist(key) if key in MULTI_FIELDS else form.get(key, "") for key in form})
 
 
 def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:
@@ -208,10 +218,12 @@ def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:
                 initiative_id=None,
                 request_key=f"share-link:{visitor.nonce}",
             )
+            # Written down before the page says "shared"; if it cannot be, the link is given back and
+            # the contact's next try finds the stored initiative and queues its announcement.
+            _announce(visitor, saved.card, "shared")
         except Exception:
             _release(visitor)
             raise
-        _announce(visitor, saved.card, "shared")
         message = f"“{saved.card.title}” is shared for {visitor.organisation.acronym}. Thank you."
         return _page("share_result.html", title="Shared", message=message, ok=True)
 
@@ -245,8 +257,7 @@ def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:
     def _announce(visitor: Visitor, card: initiatives.InitiativeCard, event: str) -> None:
         who = f"{visitor.contact.name} ({visitor.organisation.acronym}, by e-mail link)"
         message = render_message("initiative_announcement.json.j2", card=card, actor=who, event=event)
-        if not announce(message):
-            logger.warning("initiative #%s was stored but could not be announced in the channel", card.id)
+        announce(message, f"share-link:{visitor.nonce}:{event}:{card.id}")
 
     @pages.get("/unsubscribe/<token>")
     def unsubscribe_form(token: str):

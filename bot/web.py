@@ -75,7 +75,7 @@ def create_web(app: App, deps: Deps | None = None) -> Flask:
 
         web.register_blueprint(create_blueprint(deps))
 
-    web.register_blueprint(share_page.create_blueprint(deps, announce=cycle_thread_poster(app, deps)))
+    web.register_blueprint(share_page.create_blueprint(deps, announce=cycle_thread_poster(app)))
 
     @web.get("/calendar/<secret>.ics")
     def calendar_feed(secret: str):

@@ -12,6 +12,16 @@ Why both a ledger and a queue: Huey deletes a message when a worker takes it, so
 mid-task would lose it. The ledger row stays until the work is done; a lease that runs out (its
 worker died) or a message the queue never got lets ``sweep`` hand the row out again, and the row's
 unique key makes Slack's redeliveries, to any web process, change nothing.
+
+The same ledger and queue carry jobs that come from no Slack request: work the web pages hand on
+(``WorkQueue.put_job``), such as announcing in the channel a share made on the e-mail sharing page.
+A job is a row whose function is ``job:NAME`` and whose body is its JSON payload; its key, chosen by
+the caller, is its idempotency key. It goes through the ledger rather than as a bare Huey task for
+the same reasons as a lazy part: a bare task taken by a worker that dies is gone, and a queue that
+could not be written would lose it, while the row survives both and the sweep hands it out again.
+A job that cannot be done yet (Slack refused, or asked to be called later) raises ``RetryLater``:
+its row goes back to the queue with a delay growing with each attempt (or the one Slack asked for)
+and a Huey task scheduled for then; after ``MAX_JOB_ATTEMPTS`` it is recorded as failed.
 """
 
 import json
@@ -47,6 +57,30 @@ TASK_NAME = "itwg.carry_out"
 SWEEP_LOCK = "itwg.sweep"
 # Headers that would make Bolt run a lazy part directly: only the queue may send them.
 LAZY_HEADERS = ("x-slack-bolt-lazy-only", "x-slack-bolt-lazy-function-name")
+# Jobs: the function name's prefix in the ledger, and how often and how patiently they are retried
+# (2, 4, 8 … seconds, at most five minutes apart: about half an hour in all).
+JOB = "job:"
+MAX_JOB_ATTEMPTS = 10
+FIRST_RETRY_SECONDS = 2.0
+LONGEST_RETRY_SECONDS = 300.0
+
+Job = Callable[[dict[str, Any], int], None]
+
+
+class RetryLater(Exception):
+    """Raised by a job that could not be done this time and may be next time; ``after`` is how
+    long to wait when the other side said so (Slack's ``Retry-After``), else the queue's backoff."""
+
+    def __init__(self, reason: str, *, after: float | None = None) -> None:
+        super().__init__(reason)
+        self.after = after
+
+
+def retry_delay(attempt: int, after: float | None = None) -> float:
+    """Seconds before attempt ``attempt + 1``: what the other side asked for, else doubling."""
+    if after is not None:
+        return max(float(after), 0.0)
+    return min(FIRST_RETRY_SECONDS * 2 ** max(attempt - 1, 0), LONGEST_RETRY_SECONDS)
 
 
 def utcnow() -> datetime:
@@ -157,6 +191,7 @@ class WorkQueue:
         self.deps = deps
         self.lease = timedelta(seconds=deps.settings.itwg_task_lease_seconds)
         self.app: App | None = None
+        self.jobs: dict[str, Job] = {}
         # Retries cover the worker's own bookkeeping failing (the database away for a moment).
         self.carry_out_task = huey.task(retries=5, retry_delay=2, name=TASK_NAME)(self.carry_out)
         # Known to Huey from the start, so a starting consumer clears it (``flush_locks``): a worker
@@ -168,7 +203,38 @@ class WorkQueue:
         self.app = app
         app.listener_runner.lazy_listener_runner = QueuedRunner(self)
 
+    def add_job(self, name: str, job: Job) -> None:
+        """Let workers carry out jobs called ``name``: ``job(payload, attempt)``, attempt from 1."""
+        self.jobs[name] = job
+
     # -- the web process ----------------------------------------------------------------------------
+    def put_job(self, name: str, *, key: str, payload: dict[str, Any]) -> int | None:
+        """Write a job to the ledger and the queue; None when one with ``key`` was there already.
+
+        Raises when the ledger cannot be written (the caller must not say the work will be done); a
+        queue that cannot be written is only logged, as for ``put``: the sweep finds the row.
+        """
+        assert name in self.jobs, f"no job called {name}"
+        with session_scope(self.deps.engine) as session:
+            task_id = request_tasks.record(
+                session,
+                key=f"{JOB}{name}:{key}",
+                function=JOB + name,
+                body=json.dumps(payload),
+                headers={},
+                context={"mode": "job"},
+                now=utcnow(),
+                lease=self.lease,
+            )
+        if task_id is None:
+            logger.info("job %s %s is queued already", name, key)
+            return None
+        try:
+            self.carry_out_task(task_id)
+        except Exception:
+            logger.exception("could not queue job %s; the sweep will hand it out", task_id)
+        return task_id
+
     def put(self, function: str, request: BoltRequest) -> int | None:
         """Write a lazy part to the ledger and the queue; None when the request was there already.
 
@@ -211,10 +277,44 @@ class WorkQueue:
             task = request_tasks.claim(session, task_id=task_id, now=utcnow(), lease=self.lease)
         if task is None:
             return
+        if task.function.startswith(JOB):
+            self._run_job(task_id, task.function.removeprefix(JOB), task.body, task.attempts)
+            return
         request = self._request_of(task.body, task.headers, task.context, task.function, task.key)
         self.app.dispatch(request)
         with session_scope(self.deps.engine) as session:
             request_tasks.finish(session, task_id=task_id, now=utcnow())
+
+    def _run_job(self, task_id: int, name: str, body: str, attempt: int) -> None:
+        """Run a claimed job; done, put back for later (``RetryLater``), or failed for good."""
+        job = self.jobs.get(name)
+        try:
+            if job is None:
+                raise LookupError(f"no job called {name} in this worker")
+            job(json.loads(body), attempt)
+        except RetryLater as error:
+            self._later(task_id, name, attempt, str(error), retry_delay(attempt, error.after))
+            return
+        except Exception as error:
+            logger.exception("job %s (task %s) failed", name, task_id)
+            self._later(task_id, name, attempt, describe_failure(error), retry_delay(attempt))
+            return
+        with session_scope(self.deps.engine) as session:
+            request_tasks.finish(session, task_id=task_id, now=utcnow())
+
+    def _later(self, task_id: int, name: str, attempt: int, reason: str, delay: float) -> None:
+        if attempt >= MAX_JOB_ATTEMPTS:
+            logger.error("job %s (task %s) gave up after %d attempts: %s", name, task_id, attempt, reason)
+            with session_scope(self.deps.engine) as session:
+                request_tasks.finish(session, task_id=task_id, now=utcnow(), state=request_tasks.FAILED)
+            return
+        logger.warning("job %s (task %s) will be tried again in %.0f s: %s", name, task_id, delay, reason)
+        with session_scope(self.deps.engine) as session:
+            request_tasks.postpone(session, task_id=task_id, until=utcnow() + timedelta(seconds=delay))
+        try:
+            self.carry_out_task.schedule(args=(task_id,), delay=delay)
+        except Exception:
+            logger.exception("could not schedule job %s again; the sweep will hand it out", task_id)
 
     def _request_of(
         self, body: str, headers: dict[str, list[str]], context: dict[str, Any], function: str, key: str

@@ -48,6 +48,10 @@ def claim(
     return notification
 
 
+def find(session: Session, *, key: str) -> Notification | None:
+    return session.exec(select(Notification).where(Notification.key == key)).first()
+
+
 def get(session: Session, *, notification_id: int) -> Notification | None:
     return session.get(Notification, notification_id)
 

@@ -73,6 +73,16 @@ def finish(session: Session, *, task_id: int, now: datetime, state: str = DONE) 
     )
 
 
+def postpone(session: Session, *, task_id: int, until: datetime) -> None:
+    """Put a claimed task back in the queue, to be carried out again at ``until`` (a job that asked to
+    be tried later); what it carries is kept. The sweep hands it out too, once ``until`` has passed."""
+    session.execute(
+        update(RequestTask)
+        .where(col(RequestTask.id) == task_id, col(RequestTask.state) == RUNNING)
+        .values(state=QUEUED, lease_until=until)
+    )
+
+
 def due_again(
     session: Session, *, now: datetime, lease: timedelta, queued: bool = True, limit: int = 500
 ) -> list[int]:
