@@ -9,6 +9,7 @@ The names of the time-zone database's ``iso3166.tab`` (``tzdata``), which the bo
 show UN short names.
 """
 
+import threading
 from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
@@ -19,13 +20,26 @@ def _key(name: str) -> str:
     return " ".join(name.replace("’", "'").split()).upper()
 
 
+_LOADING = threading.Lock()
+
+
 @cache
-def _taxonomy() -> Any:
-    """The package's ``Country``, imported on first use: it takes a quarter of a second to import,
-    which processes that never read a country (the clock, most commands) need not pay."""
+def _loaded_taxonomy() -> Any:
     from hdx.location.country import Country
 
+    Country.countriesdata(use_live=False)
     return Country
+
+
+def _taxonomy() -> Any:
+    """The package's ``Country`` with its tables loaded, on first use: importing takes a quarter of a
+    second, which processes that never read a country (the clock, most commands) need not pay.
+
+    Loaded whole under a lock: the package builds its tables in place, so a thread reading while
+    another builds them gets wrong answers or errors, and the web server's first requests after a
+    start come together."""
+    with _LOADING:
+        return _loaded_taxonomy()
 
 
 @cache
