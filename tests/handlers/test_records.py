@@ -423,3 +423,17 @@ def test_a_wrong_line_in_the_minutes_form_is_shown_beside_it_and_nothing_is_stor
     response = write_minutes(bot, meeting, actions="ILO 2029-03-31 In the past")
     assert "in the past" in bot.refusal(response)["actions"]
     assert record_state(bot) == before
+
+
+def test_people_named_for_an_organisation_not_marked_present_are_refused(bot, meeting):
+    hold(bot, meeting)
+    bot.command(f"attendance {meeting}", who="WHO")
+    view = last_view(bot)
+    before = record_state(bot)
+    values = (
+        select_values("present", [org_id(bot, "ILO")])
+        | select_values("excused", [org_id(bot, "UNHCR")])
+        | text_values(attendees="ILO: Ike Focal\nUNICEF: Cleo Member")
+    )
+    assert "UNICEF: not marked present" in bot.refusal(bot.submit(view, values, who="WHO"))["attendees"]
+    assert record_state(bot) == before
