@@ -437,3 +437,19 @@ def test_people_named_for_an_organisation_not_marked_present_are_refused(bot, me
     )
     assert "UNICEF: not marked present" in bot.refusal(bot.submit(view, values, who="WHO"))["attendees"]
     assert record_state(bot) == before
+
+
+def test_minutes_published_again_replace_their_post_in_the_thread(bot, meeting):
+    hold(bot, meeting)
+    write_minutes(bot, meeting, summary="First version")
+    bot.command(f"minutes {meeting} publish", who="WHO")
+    [first] = [c for c in bot.slack.calls_to("chat.postMessage") if "First version" in message_text(c.params)]
+    write_minutes(bot, meeting, summary="Corrected version")
+    bot.command(f"minutes {meeting} publish", who="UNODC")
+    minutes_posts = [p for p in bot.posts(CHANNEL) if p["text"].startswith("Minutes of")]
+    assert len(minutes_posts) == 1
+    [update] = bot.slack.calls_to("chat.update")
+    assert update.params["ts"] == first.response["ts"] and "Corrected version" in message_text(update.params)
+    assert rows(bot, MeetingMinutes)[0].message_ts == first.response["ts"]
+    bot.command(f"minutes {meeting} unpublish", who="WHO")
+    assert [c.params["ts"] for c in bot.slack.calls_to("chat.delete")] == [first.response["ts"]]
