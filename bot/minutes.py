@@ -26,6 +26,7 @@ from storage.repositories import initiatives as initiative_records
 from storage.repositories import records as repository
 
 SUMMARY_MAX = 3000  # what a Slack text input holds
+FIELD_MAX = 3000  # a Slack text input's longest value, prefilled or typed
 DECISION_MAX = 1000
 DECISIONS_MAX = 30
 ACTIONS_MAX = 20
@@ -61,6 +62,9 @@ class MinutesDraft:
     summary: str
     decisions: str
     actions: str
+    # False when the form listed the meeting's decisions (a line removed removes one); True when there
+    # were too many to list, so its lines only add decisions and those recorded stay.
+    adds_decisions: bool = False
 
 
 @dataclass(frozen=True)
@@ -74,18 +78,25 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def lists_decisions(record: MeetingRecord) -> bool:
+    """Whether the minutes form can hold the meeting's decisions, one per line, for editing; when they
+    are too many for a Slack text input, the form takes new decisions only."""
+    return len("\n".join(d.text for d in record.decisions)) <= FIELD_MAX
+
+
 def check_minutes(deps: Deps, *, actor: Actor, draft: MinutesDraft) -> CheckedMinutes:
     """Every line of the form, checked with reads only; problems by the form's blocks."""
     require_co_lead(actor, "write minutes")
     with read_scope(deps.engine) as session:
         held_meeting(session, draft.meeting_id, now=deps.now(), what="minutes")
+        recorded = {d.text for d in repository.decisions(session, meeting_ids=[draft.meeting_id])}
     problems: dict[str, str] = {}
     summary = (draft.summary or "").strip()
     if len(summary) > SUMMARY_MAX:
         problems["summary"] = f"Keep the summary under {SUMMARY_MAX:,} characters."
     decisions: list[str] = []
     lines = _lines(draft.decisions)
-    if len(lines) > DECISIONS_MAX:
+    if len([line for line in lines if " ".join(line.split()) not in recorded]) > DECISIONS_MAX:
         problems["decisions"] = f"Record at most {DECISIONS_MAX} decisions at a time."
     for number, line in enumerate(lines, start=1):
         try:
@@ -151,7 +162,7 @@ def save_minutes(
         )
         existing = repository.decisions(session, meeting_ids=[draft.meeting_id])
         kept = {d.text for d in existing}
-        for decision in existing:
+        for decision in [] if draft.adds_decisions else existing:
             if decision.text not in checked.decisions:
                 repository.remove(session, record=decision)
                 _audit_decision(session, actor, decision, "decision.remove")

@@ -57,9 +57,23 @@ def show_meeting(request: CommandRequest) -> None:
 
 def _minutes_form(turn: Turn, meeting_id: int) -> None:
     record = minutes.minutes_form(turn.deps, actor=turn.actor, meeting_id=meeting_id)
-    metadata = json.dumps({"meeting_id": meeting_id, "response_url": turn.body.get("response_url")})
+    listed = minutes.lists_decisions(record)
+    metadata = json.dumps(
+        {
+            "meeting_id": meeting_id,
+            "response_url": turn.body.get("response_url"),
+            "adds_decisions": not listed,
+        }
+    )
     turn.show_form(
-        render_view("minutes_form.json.j2", record=record, metadata=metadata, summary_max=minutes.SUMMARY_MAX)
+        render_view(
+            "minutes_form.json.j2",
+            record=record,
+            metadata=metadata,
+            summary_max=minutes.SUMMARY_MAX,
+            field_max=minutes.FIELD_MAX,
+            lists_decisions=listed,
+        )
     )
 
 
@@ -303,6 +317,7 @@ def _minutes_draft(turn: Turn) -> minutes.MinutesDraft:
         summary=values.get("summary") or "",
         decisions=values.get("decisions") or "",
         actions=values.get("actions") or "",
+        adds_decisions=turn.metadata.get("adds_decisions") is True,
     )
 
 

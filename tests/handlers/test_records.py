@@ -453,3 +453,22 @@ def test_minutes_published_again_replace_their_post_in_the_thread(bot, meeting):
     assert rows(bot, MeetingMinutes)[0].message_ts == first.response["ts"]
     bot.command(f"minutes {meeting} unpublish", who="WHO")
     assert [c.params["ts"] for c in bot.slack.calls_to("chat.delete")] == [first.response["ts"]]
+
+
+def test_minutes_can_be_written_for_a_meeting_with_more_decisions_than_a_form_field_holds(bot, meeting):
+    hold(bot, meeting)
+    for n in range(40):
+        bot.command(f"decision {meeting} Decision {n}: " + "adopt the joint workplan " * 4, who="WHO")
+    bot.command(f"minutes {meeting}", who="UNODC")
+    view = last_view(bot)
+    inputs = [b["element"] for b in view["blocks"] if b["type"] == "input"]
+    assert all(len(e.get("initial_value", "")) <= 3000 and e.get("max_length", 3000) <= 3000 for e in inputs)
+    assert "40 decisions already recorded" in message_text(view)
+    response = bot.submit(
+        view,
+        text_values(summary="We adopted the workplan.", decisions="One more decision", actions=None),
+        who="UNODC",
+    )
+    assert not response.body
+    assert "Saved the draft minutes of meeting #1 (41 decisions" in bot.last_reply_text()
+    assert rows(bot, MeetingMinutes)[0].summary == "We adopted the workplan."
