@@ -472,3 +472,46 @@ def test_minutes_can_be_written_for_a_meeting_with_more_decisions_than_a_form_fi
     assert not response.body
     assert "Saved the draft minutes of meeting #1 (41 decisions" in bot.last_reply_text()
     assert rows(bot, MeetingMinutes)[0].summary == "We adopted the workplan."
+
+
+def _big_meeting(bot, meeting: int) -> None:
+    """A meeting with 60 agenda items, 40 decisions and 20 action items, texts near their longest."""
+    bot.command("schedule 2030-05-12 14:00", who="UNODC")
+    for n in range(60):
+        text = f"Item {n}: R&D " + "evaluation of school programmes " * 6
+        bot.command(f"agenda add #{meeting} {text}", who="ILO")
+    hold(bot, meeting)
+    for n in range(40):
+        text = f"Decision {n}: " + "adopt the joint workplan of the group " * 5
+        bot.command(f"decision {meeting} {text}", who="WHO")
+    for n in range(20):
+        bot.command(f"action #{meeting} ILO 2030-03-31 Item {n} " + "circulate the draft " * 9, who="WHO")
+    bot.command(f"attendance {meeting}", who="WHO")
+    everyone = rows(bot, Organisation)
+    people = "\n".join(
+        f"{o.acronym}: " + ", ".join(f"Person {n} of {o.acronym}" for n in range(6)) for o in everyone
+    )
+    values = select_values("present", [o.id for o in everyone]) | text_values(attendees=people)
+    bot.submit(last_view(bot), values | select_values("excused", []), who="WHO")
+
+
+def _untouched(message: dict) -> None:
+    """Accepted by Slack as rendered: no text clipped, no block dropped to fit."""
+    valid(message)
+    for block in message["blocks"]:
+        text = block.get("text") or {}
+        assert len(text.get("text", "")) < 3000  # Slack's limit; the last-resort fitting cuts at it
+    assert "more not shown here" not in message_text(message)
+
+
+def test_a_long_meeting_record_shows_what_it_leaves_out_and_keeps_its_buttons(bot, meeting):
+    _big_meeting(bot, meeting)
+    write_minutes(bot, meeting, summary="We discussed it all. " * 140)
+    bot.command(f"meeting {meeting}", who="UNODC")
+    shown = bot.replies()[-1]
+    _untouched(shown)
+    text = message_text(shown)
+    assert "…and 45 more" in text and "…and 30 more" in text and "…and 10 more" in text
+    assert [b for b in shown["blocks"] if b["type"] == "actions"][-1]["elements"][0]["action_id"] == (
+        "minutes_publish"
+    )
