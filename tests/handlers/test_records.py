@@ -515,3 +515,14 @@ def test_a_long_meeting_record_shows_what_it_leaves_out_and_keeps_its_buttons(bo
     assert [b for b in shown["blocks"] if b["type"] == "actions"][-1]["elements"][0]["action_id"] == (
         "minutes_publish"
     )
+
+
+def test_published_minutes_of_a_long_meeting_are_posted_whole_or_say_what_is_left_out(bot, meeting):
+    _big_meeting(bot, meeting)
+    write_minutes(bot, meeting, summary="We discussed it all. " * 138)
+    bot.command(f"minutes {meeting} publish", who="WHO")
+    post = bot.posts(CHANNEL)[-1]
+    _untouched(post)
+    text = message_text(post)
+    assert "20. Decision 19:" in text and "…and 20 more" in text
+    assert "…and 10 more" in text
