@@ -526,3 +526,13 @@ def test_published_minutes_of_a_long_meeting_are_posted_whole_or_say_what_is_lef
     text = message_text(post)
     assert "20. Decision 19:" in text and "…and 20 more" in text
     assert "…and 10 more" in text
+
+
+def test_a_dropped_items_own_marks_cannot_end_its_strike_through(bot, meeting):
+    bot.command("agenda add Budget ~2031~ *draft* & notes", who="ILO")
+    [item] = rows(bot, AgendaItem)
+    bot.command(f"agenda drop {item.id} Covered by e-mail", who="WHO")
+    bot.command(f"meeting {meeting}", who="ILO")
+    zwj = "\u200d"
+    struck = f"~Budget {zwj}~{zwj}2031{zwj}~{zwj} {zwj}*{zwj}draft{zwj}*{zwj} &amp; notes~"
+    assert struck in bot.last_reply_text()
