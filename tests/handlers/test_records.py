@@ -387,6 +387,9 @@ def test_home_tab_shows_the_next_meeting_and_the_last_ones_published_minutes(bot
     shown = home()
     assert f"Last meeting #{meeting}" in shown and "We agreed on a joint statement." in shown
 
+    write_minutes(bot, meeting, summary="We agreed on a joint statement.\nILO drafts it & <WHO> reviews.")
+    assert ">We agreed on a joint statement.\n>ILO drafts it &amp; &lt;WHO&gt; reviews." in home()
+
 
 def test_the_reminder_carries_rsvp_buttons_that_record_the_answer(bot, meeting, client):
     tick(bot.deps, client, now=MEETING_AT - timedelta(days=1) + timedelta(minutes=1))
