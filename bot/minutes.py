@@ -10,6 +10,7 @@ line of the form is wrong.
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -20,7 +21,7 @@ from bot.errors import FieldErrors, UserError
 from bot.initiatives import CycleThread
 from bot.records import MeetingRecord, detached, held_meeting, record_of
 from storage.db import read_scope, session_scope
-from storage.models import Decision, MeetingMinutes
+from storage.models import Decision, Meeting, MeetingMinutes
 from storage.repositories import audit
 from storage.repositories import initiatives as initiative_records
 from storage.repositories import records as repository
@@ -335,6 +336,12 @@ def meeting_thread(deps: Deps, *, meeting_id: int) -> CycleThread | None:
     return CycleThread(channel=channel, cycle_key=key, ts=thread.ts if thread else None, next_meeting=meeting)
 
 
+def local_day(meeting: Meeting) -> str:
+    """The meeting's date where it is held (a meeting at 00:30 in Vienna is on that day, not the
+    evening before as in UTC)."""
+    return f"{meeting.starts_at.astimezone(ZoneInfo(meeting.timezone)):%d %b %Y}"
+
+
 def decision_meetings(deps: Deps, *, actor: Actor) -> list[action_items.Choice]:
     """The held meetings a decision may belong to, most recent first (the default)."""
     require_co_lead(actor, "record decisions")
@@ -342,7 +349,7 @@ def decision_meetings(deps: Deps, *, actor: Actor) -> list[action_items.Choice]:
     with read_scope(deps.engine) as session:
         held = detached(session, repository.meetings_between(session, start=None, end=now, descending=True))
     choices = [
-        action_items.Choice(value=str(m.id), label=f"#{m.id}, {m.starts_at:%d %b %Y}")
+        action_items.Choice(value=str(m.id), label=f"#{m.id}, {local_day(m)}")
         for m in held
         if m.status == "scheduled"
     ][:DECISION_MEETING_CHOICES]

@@ -539,3 +539,24 @@ def test_a_dropped_items_own_marks_cannot_end_its_strike_through(bot, meeting):
     zwj = "\u200d"
     struck = f"~Budget {zwj}~{zwj}2031{zwj}~{zwj} {zwj}*{zwj}draft{zwj}*{zwj} &amp; notes~"
     assert struck in bot.last_reply_text()
+
+
+def test_the_decision_shortcut_names_meetings_by_their_own_date(bot):
+    bot.command("schedule 2030-02-13 00:30", who="UNODC")  # 23:30 UTC the evening before
+    bot.clock.set(datetime(2030, 2, 14, 9, 0, tzinfo=UTC))
+    user = PEOPLE["WHO"]
+    bot.interaction(
+        {
+            "type": "message_action",
+            "callback_id": "record_decision",
+            "trigger_id": f"trigger.{time.time_ns()}",
+            "team": {"id": user.team_id},
+            "user": {"id": user.id, "team_id": user.team_id, "name": user.name},
+            "channel": {"id": CHANNEL, "name": "itwg"},
+            "message_ts": "1894000000.000300",
+            "message": {"type": "message", "user": "UILO00001", "ts": "1894000000.000300", "text": "Agreed"},
+            "response_url": bot.slack.response_url(),
+        }
+    )
+    [block] = [b for b in last_view(bot)["blocks"] if b.get("block_id") == "meeting"]
+    assert [o["text"]["text"] for o in block["element"]["options"]] == ["#1, 13 Feb 2030"]
