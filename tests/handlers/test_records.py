@@ -299,6 +299,7 @@ def test_decision_command_and_message_shortcut(bot, meeting):
         ("attendance 1", "OHCHR", "Only the co-leads"),
         ("decision 1 Adopt it", "OHCHR", "Only the co-leads"),
         ("agenda carry 1", "ILO", "Only the co-leads"),
+        ("agenda carry 1", "WHO", "has not been held yet"),
         ("minutes 1 publish", "WHO", "has not been held yet"),
         ("decision 99 Something", "WHO", "no meeting #99"),
         ("rsvp 1 maybe", "ILO", "Answer yes or no"),
@@ -309,6 +310,8 @@ def test_decision_command_and_message_shortcut(bot, meeting):
     ],
 )
 def test_bad_input_gets_a_specific_message_and_stores_nothing(bot, meeting, text, who, expected):
+    bot.command("schedule 2030-05-12 14:00", who="UNODC")
+    bot.command(f"agenda add #{meeting} A topic for the first meeting", who="ILO")
     before = record_state(bot)
     bot.command(text, who=who)
     assert expected in bot.last_told_text()
