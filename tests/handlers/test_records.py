@@ -563,3 +563,11 @@ def test_the_decision_shortcut_names_meetings_by_their_own_date(bot):
     )
     [block] = [b for b in last_view(bot)["blocks"] if b.get("block_id") == "meeting"]
     assert [o["text"]["text"] for o in block["element"]["options"]] == ["#1, 13 Feb 2030"]
+
+
+def test_an_action_item_cannot_come_from_a_cancelled_meeting(bot, meeting):
+    bot.command(f"cancel {meeting}", who="UNODC")
+    before = record_state(bot)
+    bot.command(f"action #{meeting} ILO 2030-03-31 Circulate the draft statement", who="WHO")
+    assert f"Meeting #{meeting} was cancelled" in bot.last_reply_text()
+    assert record_state(bot) == before
