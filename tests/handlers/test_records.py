@@ -571,3 +571,12 @@ def test_an_action_item_cannot_come_from_a_cancelled_meeting(bot, meeting):
     bot.command(f"action #{meeting} ILO 2030-03-31 Circulate the draft statement", who="WHO")
     assert f"Meeting #{meeting} was cancelled" in bot.last_reply_text()
     assert record_state(bot) == before
+
+
+def test_a_long_agenda_pre_read_says_how_many_more_items_there_are(bot, meeting):
+    for n in range(60):
+        bot.command(f"agenda add Item {n}: R&D " + "evaluation of school programmes " * 6, who="ILO")
+    bot.command("agenda", who="ILO")
+    shown = bot.replies()[-1]
+    _untouched(shown)
+    assert "15. Item 14:" in message_text(shown) and "…and 45 more" in message_text(shown)
