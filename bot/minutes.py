@@ -66,6 +66,9 @@ class MinutesDraft:
     # False when the form listed the meeting's decisions (a line removed removes one); True when there
     # were too many to list, so its lines only add decisions and those recorded stay.
     adds_decisions: bool = False
+    # When the form was opened: a decision recorded since (by the other co-lead, or from a message) was
+    # not among its lines, so it is kept rather than taken for a line removed.
+    opened_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,8 @@ def save_minutes(
         )
         existing = repository.decisions(session, meeting_ids=[draft.meeting_id])
         kept = {d.text for d in existing}
-        for decision in [] if draft.adds_decisions else existing:
+        listed = [d for d in existing if draft.opened_at is None or d.created_at <= draft.opened_at]
+        for decision in [] if draft.adds_decisions else listed:
             if decision.text not in checked.decisions:
                 repository.remove(session, record=decision)
                 _audit_decision(session, actor, decision, "decision.remove")

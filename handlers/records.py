@@ -4,6 +4,7 @@ forms; the RSVP, publish and carry-forward buttons; and the message shortcut *Re
 
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App
@@ -63,6 +64,7 @@ def _minutes_form(turn: Turn, meeting_id: int) -> None:
             "meeting_id": meeting_id,
             "response_url": turn.body.get("response_url"),
             "adds_decisions": not listed,
+            "opened_at": turn.deps.now().isoformat(),
         }
     )
     turn.show_form(
@@ -318,7 +320,16 @@ def _minutes_draft(turn: Turn) -> minutes.MinutesDraft:
         decisions=values.get("decisions") or "",
         actions=values.get("actions") or "",
         adds_decisions=turn.metadata.get("adds_decisions") is True,
+        opened_at=_opened_at(turn.metadata.get("opened_at")),
     )
+
+
+def _opened_at(text: object) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def check_minutes(turn: Turn) -> None:

@@ -580,3 +580,17 @@ def test_a_long_agenda_pre_read_says_how_many_more_items_there_are(bot, meeting)
     shown = bot.replies()[-1]
     _untouched(shown)
     assert "15. Item 14:" in message_text(shown) and "…and 45 more" in message_text(shown)
+
+
+def test_a_decision_recorded_while_the_minutes_form_is_open_is_kept_when_it_is_saved(bot, meeting):
+    hold(bot, meeting)
+    bot.command(f"decision {meeting} Adopt the workplan", who="WHO")
+    bot.command(f"minutes {meeting}", who="UNODC")
+    view = last_view(bot)
+    bot.clock.set(bot.clock() + timedelta(minutes=2))
+    bot.command(f"decision {meeting} Meet in Geneva in October", who="WHO")  # the other co-lead
+    values = text_values(summary="We met.", decisions="Adopt the workplan", actions=None)
+    bot.submit(view, values, who="UNODC")
+    assert sorted(d.text for d in rows(bot, Decision)) == ["Adopt the workplan", "Meet in Geneva in October"]
+    write_minutes(bot, meeting, who="UNODC", decisions="Meet in Geneva in October")
+    assert [d.text for d in rows(bot, Decision)] == ["Meet in Geneva in October"]
