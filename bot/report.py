@@ -167,7 +167,8 @@ def _held(
                 attendance=statuses,
                 present=[o.acronym for o in present],
                 present_counted=sum(1 for o in present if o.id in counted_ids),
-                out_of=len(counted_ids),
+                # Out of the organisations recorded: one that joined since was not a member then.
+                out_of=len(counted_ids & set(statuses)) if statuses else len(counted_ids),
                 decisions=decisions.get(meeting.id or 0, []),
             )
         )

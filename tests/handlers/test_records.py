@@ -594,3 +594,22 @@ def test_a_decision_recorded_while_the_minutes_form_is_open_is_kept_when_it_is_s
     assert sorted(d.text for d in rows(bot, Decision)) == ["Adopt the workplan", "Meet in Geneva in October"]
     write_minutes(bot, meeting, who="UNODC", decisions="Meet in Geneva in October")
     assert [d.text for d in rows(bot, Decision)] == ["Meet in Geneva in October"]
+
+
+def test_an_organisation_that_joined_after_a_meeting_is_not_counted_in_its_attendance(bot, meeting):
+    hold(bot, meeting)
+    bot.command(f"attendance {meeting}", who="WHO")
+    values = select_values("present", [org_id(bot, "ILO"), org_id(bot, "WHO")]) | select_values("excused", [])
+    bot.submit(last_view(bot), values | text_values(attendees=""), who="WHO")
+    bot.command('org add WFP "World Food Programme" member wfp.org', who="WHO")
+
+    bot.command("meetings past", who="ILO")
+    assert "2 of 16 organisations present" in bot.last_reply_text()
+    bot.command(f"meeting {meeting}", who="ILO")
+    assert "2 of 16 organisations present" in bot.last_reply_text()
+    assert "WFP" not in bot.last_reply_text()
+    bot.command("report 2030", who="WHO")
+    [upload] = [u for u in bot.slack.uploads.values() if u.get("filename") == "itwg-report-2030.docx"]
+    tables = docx.Document(io.BytesIO(upload["content"])).tables
+    cells = {cell.text for table in tables for row in table.rows for cell in row.cells}
+    assert "2 of 16" in cells and "2 of 17" not in cells
