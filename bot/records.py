@@ -191,6 +191,14 @@ class MeetingRecord:
         return [(item, person) for item, person in self.agenda if item.status == repository.PROPOSED]
 
     @property
+    def agenda_shown(self) -> list[tuple[AgendaItem, Person | None]]:
+        """The items still on the agenda, in their order (numbered as ``agenda move`` numbers them),
+        then those dropped or carried forward."""
+        return self.open_agenda + [
+            (item, person) for item, person in self.agenda if item.status != repository.PROPOSED
+        ]
+
+    @property
     def rsvp_count(self) -> tuple[int, int]:
         return (
             sum(len(line.coming) for line in self.attendance),

@@ -613,3 +613,16 @@ def test_an_organisation_that_joined_after_a_meeting_is_not_counted_in_its_atten
     tables = docx.Document(io.BytesIO(upload["content"])).tables
     cells = {cell.text for table in tables for row in table.rows for cell in row.cells}
     assert "2 of 16" in cells and "2 of 17" not in cells
+
+
+def test_the_meeting_numbers_its_agenda_as_agenda_move_does(bot, meeting):
+    for text in ("Alpha", "Bravo", "Charlie"):
+        bot.command(f"agenda add {text}", who="ILO")
+    alpha, bravo, charlie = sorted(i.id for i in rows(bot, AgendaItem))
+    bot.command(f"agenda drop {alpha} Covered by e-mail", who="WHO")
+    bot.command(f"agenda move {charlie} 1", who="WHO")
+    assert f"Item {charlie} is now number 1" in bot.last_reply_text()
+    bot.command(f"meeting {meeting}", who="ILO")
+    text = bot.last_reply_text()
+    assert f"1. Charlie (item {charlie}" in text and f"2. Bravo (item {bravo}" in text
+    assert f"• ~Alpha~ (item {alpha}, dropped: Covered by e-mail)" in text
