@@ -447,8 +447,13 @@ def _owner(session: Session, draft: Draft, problems: dict[str, str]) -> Organisa
 
 def _meeting_id(session: Session, draft: Draft, now: datetime, problems: dict[str, str]) -> int | None:
     if draft.meeting_id is not None:
-        if action_items.get_meeting(session, meeting_id=draft.meeting_id) is None:
+        meeting = action_items.get_meeting(session, meeting_id=draft.meeting_id)
+        if meeting is None:
             problems["meeting"] = f"There is no meeting #{draft.meeting_id}; choose another or none."
+        elif meeting.status == "cancelled":
+            problems["meeting"] = (
+                f"Meeting #{draft.meeting_id} was cancelled, so it decided nothing; choose another or none."
+            )
         return draft.meeting_id
     if draft.default_meeting:
         last = meetings.last_held(session, now=now)

@@ -160,6 +160,11 @@ def carry_forward(deps: Deps, *, actor: Actor, meeting_text: str) -> AgendaChang
     now = deps.now()
     with session_scope(deps.engine) as session:
         source = get_meeting(session, meeting_id)
+        if source.status == "scheduled" and source.starts_at > now:
+            raise UserError(
+                f"Meeting #{meeting_id} has not been held yet, so its items cannot have been left "
+                "unreached; carry them forward once it has met (or been cancelled)."
+            )
         target = meeting_records.next_scheduled(session, now=max(now, source.starts_at))
         if target is None:
             raise UserError("No later meeting is scheduled to carry the items to; schedule it first.")

@@ -142,6 +142,12 @@ def _checked(
     if not set(answer.present_ids) | set(answer.excused_ids) <= {o.id for o in everyone}:
         raise FieldErrors({"present": "Choose organisations from the list."})
     people = _attendees_by_organisation(answer.attendees, {o.acronym_key: o for o in everyone})
+    not_present = [o.acronym for o in everyone if o.id in people and o.id not in set(answer.present_ids)]
+    if not_present:
+        names = ", ".join(not_present)
+        raise FieldErrors(
+            {"attendees": f"{names}: not marked present; add it to Present or remove its line."}
+        )
     return meeting, everyone, people
 
 

@@ -10,6 +10,7 @@ line of the form is wrong.
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
@@ -20,12 +21,13 @@ from bot.errors import FieldErrors, UserError
 from bot.initiatives import CycleThread
 from bot.records import MeetingRecord, detached, held_meeting, record_of
 from storage.db import read_scope, session_scope
-from storage.models import Decision, MeetingMinutes
+from storage.models import Decision, Meeting, MeetingMinutes
 from storage.repositories import audit
 from storage.repositories import initiatives as initiative_records
 from storage.repositories import records as repository
 
 SUMMARY_MAX = 3000  # what a Slack text input holds
+FIELD_MAX = 3000  # a Slack text input's longest value, prefilled or typed
 DECISION_MAX = 1000
 DECISIONS_MAX = 30
 ACTIONS_MAX = 20
@@ -61,6 +63,12 @@ class MinutesDraft:
     summary: str
     decisions: str
     actions: str
+    # False when the form listed the meeting's decisions (a line removed removes one); True when there
+    # were too many to list, so its lines only add decisions and those recorded stay.
+    adds_decisions: bool = False
+    # When the form was opened: a decision recorded since (by the other co-lead, or from a message) was
+    # not among its lines, so it is kept rather than taken for a line removed.
+    opened_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -74,18 +82,25 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def lists_decisions(record: MeetingRecord) -> bool:
+    """Whether the minutes form can hold the meeting's decisions, one per line, for editing; when they
+    are too many for a Slack text input, the form takes new decisions only."""
+    return len("\n".join(d.text for d in record.decisions)) <= FIELD_MAX
+
+
 def check_minutes(deps: Deps, *, actor: Actor, draft: MinutesDraft) -> CheckedMinutes:
     """Every line of the form, checked with reads only; problems by the form's blocks."""
     require_co_lead(actor, "write minutes")
     with read_scope(deps.engine) as session:
         held_meeting(session, draft.meeting_id, now=deps.now(), what="minutes")
+        recorded = {d.text for d in repository.decisions(session, meeting_ids=[draft.meeting_id])}
     problems: dict[str, str] = {}
     summary = (draft.summary or "").strip()
     if len(summary) > SUMMARY_MAX:
         problems["summary"] = f"Keep the summary under {SUMMARY_MAX:,} characters."
     decisions: list[str] = []
     lines = _lines(draft.decisions)
-    if len(lines) > DECISIONS_MAX:
+    if len([line for line in lines if " ".join(line.split()) not in recorded]) > DECISIONS_MAX:
         problems["decisions"] = f"Record at most {DECISIONS_MAX} decisions at a time."
     for number, line in enumerate(lines, start=1):
         try:
@@ -151,7 +166,8 @@ def save_minutes(
         )
         existing = repository.decisions(session, meeting_ids=[draft.meeting_id])
         kept = {d.text for d in existing}
-        for decision in existing:
+        listed = [d for d in existing if draft.opened_at is None or d.created_at <= draft.opened_at]
+        for decision in [] if draft.adds_decisions else listed:
             if decision.text not in checked.decisions:
                 repository.remove(session, record=decision)
                 _audit_decision(session, actor, decision, "decision.remove")
@@ -324,6 +340,12 @@ def meeting_thread(deps: Deps, *, meeting_id: int) -> CycleThread | None:
     return CycleThread(channel=channel, cycle_key=key, ts=thread.ts if thread else None, next_meeting=meeting)
 
 
+def local_day(meeting: Meeting) -> str:
+    """The meeting's date where it is held (a meeting at 00:30 in Vienna is on that day, not the
+    evening before as in UTC)."""
+    return f"{meeting.starts_at.astimezone(ZoneInfo(meeting.timezone)):%d %b %Y}"
+
+
 def decision_meetings(deps: Deps, *, actor: Actor) -> list[action_items.Choice]:
     """The held meetings a decision may belong to, most recent first (the default)."""
     require_co_lead(actor, "record decisions")
@@ -331,7 +353,7 @@ def decision_meetings(deps: Deps, *, actor: Actor) -> list[action_items.Choice]:
     with read_scope(deps.engine) as session:
         held = detached(session, repository.meetings_between(session, start=None, end=now, descending=True))
     choices = [
-        action_items.Choice(value=str(m.id), label=f"#{m.id}, {m.starts_at:%d %b %Y}")
+        action_items.Choice(value=str(m.id), label=f"#{m.id}, {local_day(m)}")
         for m in held
         if m.status == "scheduled"
     ][:DECISION_MEETING_CHOICES]

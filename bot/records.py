@@ -98,9 +98,11 @@ class MeetingListing:
 
 
 def _attendance_count(rows: list[MeetingAttendance], by_id: dict[int, Organisation]) -> AttendanceCount:
+    """Out of the organisations the attendance was recorded for: one that joined since was not a member
+    at that meeting."""
     counted_ids = {o_id for o_id, o in by_id.items() if counted(o)}
     present = sum(1 for r in rows if r.status == "present" and r.organisation_id in counted_ids)
-    return AttendanceCount(present=present, out_of=len(counted_ids))
+    return AttendanceCount(present=present, out_of=len({r.organisation_id for r in rows} & counted_ids))
 
 
 def _scope(text: str, *, now: datetime, timezone: str) -> tuple[datetime | None, datetime | None, bool, str]:
@@ -179,7 +181,7 @@ class MeetingRecord:
 
     @property
     def count(self) -> AttendanceCount:
-        lines = [line for line in self.attendance if counted(line.organisation)]
+        lines = [line for line in self.attendance if counted(line.organisation) and line.status]
         return AttendanceCount(
             present=sum(1 for line in lines if line.status == "present"), out_of=len(lines)
         )
@@ -187,6 +189,14 @@ class MeetingRecord:
     @property
     def open_agenda(self) -> list[tuple[AgendaItem, Person | None]]:
         return [(item, person) for item, person in self.agenda if item.status == repository.PROPOSED]
+
+    @property
+    def agenda_shown(self) -> list[tuple[AgendaItem, Person | None]]:
+        """The items still on the agenda, in their order (numbered as ``agenda move`` numbers them),
+        then those dropped or carried forward."""
+        return self.open_agenda + [
+            (item, person) for item, person in self.agenda if item.status != repository.PROPOSED
+        ]
 
     @property
     def rsvp_count(self) -> tuple[int, int]:

@@ -53,6 +53,12 @@ def inert(value: object) -> Mrkdwn:
     return Mrkdwn(FORMATTING_MARK.sub(rf"{ZERO_WIDTH_JOINER}\1{ZERO_WIDTH_JOINER}", escape_mrkdwn(value)))
 
 
+def quoted(value: object) -> Mrkdwn:
+    """User text as a mrkdwn block quote: escaped, each of its lines marked, so that a text of several
+    lines is quoted whole rather than its first line only."""
+    return Mrkdwn("\n".join(">" + line for line in escape_mrkdwn(value).split("\n")))
+
+
 def _json_string_body(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)[1:-1]
 
@@ -142,6 +148,7 @@ def environment() -> Environment:
     env.filters.update(
         mrkdwn=escape_mrkdwn,
         inert=inert,
+        quoted=quoted,
         plain=plain,
         json=to_json,
         slack_date=slack_date,

@@ -121,9 +121,27 @@ def parse_year(text: str, *, now: datetime) -> int:
     return year
 
 
-def _in_year(record: InitiativeRecord, start: datetime, end: datetime) -> bool:
+INITIATIVE_ACTIONS = ("initiative.share", "initiative.edit", "initiative.confirm")
+
+
+def _in_year(record: InitiativeRecord, start: datetime, end: datetime, touched: set[int]) -> bool:
+    """Shared in the year, or shared earlier and changed or confirmed in it: last changed in the year,
+    or (changed again since) audited as shared, changed or confirmed in it. A change after the year's
+    end does not make an older initiative count for it."""
     i = record.initiative
-    return i.created_at < end and (i.created_at >= start or i.updated_at >= start)
+    return start <= i.created_at < end or (
+        i.created_at < end and (start <= i.updated_at < end or i.id in touched)
+    )
+
+
+def _touched(session: Session, *, start: datetime, end: datetime) -> set[int]:
+    """Initiatives the audit shows shared, changed or confirmed in ``[start, end)``."""
+    return {
+        int(entry.entity_id)
+        for action in INITIATIVE_ACTIONS
+        for entry in repository.audit_entries(session, action=action)
+        if (entry.entity_id or "").isdigit() and start <= entry.at < end
+    }
 
 
 def _held(
@@ -149,7 +167,8 @@ def _held(
                 attendance=statuses,
                 present=[o.acronym for o in present],
                 present_counted=sum(1 for o in present if o.id in counted_ids),
-                out_of=len(counted_ids),
+                # Out of the organisations recorded: one that joined since was not a member then.
+                out_of=len(counted_ids & set(statuses)) if statuses else len(counted_ids),
                 decisions=decisions.get(meeting.id or 0, []),
             )
         )
@@ -205,6 +224,7 @@ def build(session: Session, *, year: int, now: datetime, timezone: str) -> YearR
         if m.status == "scheduled" and m.starts_at <= now
     ]
     all_items = repository.all_action_items(session)
+    touched = _touched(session, start=start, end=end)
     return YearReport(
         year=year,
         generated_at=now,
@@ -212,7 +232,9 @@ def build(session: Session, *, year: int, now: datetime, timezone: str) -> YearR
         organisations=everyone,
         meetings=_held(session, meetings, everyone, zone),
         initiatives=[
-            r for r in export_records.initiatives(session, shareable_only=False) if _in_year(r, start, end)
+            r
+            for r in export_records.initiatives(session, shareable_only=False)
+            if _in_year(r, start, end, touched)
         ],
         actions=_actions(all_items, start=start, end=end, as_of=as_of, now=now),
         connections=_connections(session, start=start, end=end, zone=zone),

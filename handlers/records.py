@@ -4,12 +4,15 @@ forms; the RSVP, publish and carry-forward buttons; and the message shortcut *Re
 
 import json
 import logging
+from datetime import datetime
+from typing import Any
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot import agenda_items, attendance, minutes, parsing, records, report, report_files
 from bot.errors import UserError
+from bot.initiatives import CycleThread
 from bot.meetings import local_label
 from bot.rendering import counted, render_message, render_view
 from handlers.action_items import permalink
@@ -55,9 +58,24 @@ def show_meeting(request: CommandRequest) -> None:
 
 def _minutes_form(turn: Turn, meeting_id: int) -> None:
     record = minutes.minutes_form(turn.deps, actor=turn.actor, meeting_id=meeting_id)
-    metadata = json.dumps({"meeting_id": meeting_id, "response_url": turn.body.get("response_url")})
+    listed = minutes.lists_decisions(record)
+    metadata = json.dumps(
+        {
+            "meeting_id": meeting_id,
+            "response_url": turn.body.get("response_url"),
+            "adds_decisions": not listed,
+            "opened_at": turn.deps.now().isoformat(),
+        }
+    )
     turn.show_form(
-        render_view("minutes_form.json.j2", record=record, metadata=metadata, summary_max=minutes.SUMMARY_MAX)
+        render_view(
+            "minutes_form.json.j2",
+            record=record,
+            metadata=metadata,
+            summary_max=minutes.SUMMARY_MAX,
+            field_max=minutes.FIELD_MAX,
+            lists_decisions=listed,
+        )
     )
 
 
@@ -85,9 +103,10 @@ def _publish(turn: Turn, meeting_id: int, *, public: bool) -> None:
     deps = turn.deps
     record = minutes.publish(deps, actor=turn.actor, meeting_id=meeting_id, public=public)
     thread = minutes.meeting_thread(deps, meeting_id=meeting_id)
-    ts = post_in_thread(
-        turn.client, deps=deps, thread=thread, message=render_message("minutes_post.json.j2", record=record)
-    )
+    message = render_message("minutes_post.json.j2", record=record)
+    ts = _update_post(turn, thread, record.minutes.message_ts if record.minutes else None, message)
+    if ts is None:
+        ts = post_in_thread(turn.client, deps=deps, thread=thread, message=message)
     if ts is not None:
         minutes.mark_posted(deps, meeting_id=meeting_id, ts=ts)
         where = "posted in the meeting's thread in the channel"
@@ -95,6 +114,21 @@ def _publish(turn: Turn, meeting_id: int, *, public: bool) -> None:
         where = "but could not be posted in the channel (is ITWG_CHANNEL set, and the bot in it?)"
     extra = ", and public in the registry" if public else ""
     _done(turn, f"The minutes of meeting #{meeting_id} are published{extra}, {where}.")
+
+
+def _update_post(
+    turn: Turn, thread: CycleThread | None, posted: str | None, message: dict[str, Any]
+) -> str | None:
+    """Minutes published again replace their post in the thread rather than adding a second one; None
+    when there is no post to replace (or Slack refused), so that a new one is posted."""
+    if thread is None or not posted:
+        return None
+    try:
+        turn.client.chat_update(channel=thread.channel, ts=posted, **message)
+    except SlackApiError as error:
+        logger.warning("could not update the minutes post: %s", error.response.get("error"))
+        return None
+    return posted
 
 
 def decision_command(request: CommandRequest) -> None:
@@ -285,7 +319,17 @@ def _minutes_draft(turn: Turn) -> minutes.MinutesDraft:
         summary=values.get("summary") or "",
         decisions=values.get("decisions") or "",
         actions=values.get("actions") or "",
+        adds_decisions=turn.metadata.get("adds_decisions") is True,
+        opened_at=_opened_at(turn.metadata.get("opened_at")),
     )
+
+
+def _opened_at(text: object) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return moment if moment is not None and moment.tzinfo is not None else None
 
 
 def check_minutes(turn: Turn) -> None:

@@ -10,7 +10,7 @@ import pytest
 from bot import digest, report, report_files
 from bot.cli import main
 from storage.db import session_scope
-from storage.models import Decision, MeetingAttendance
+from storage.models import AuditEntry, Decision, MeetingAttendance
 from storage.repositories import organisations
 from tests import digest_fixtures as fx
 from tests.digest_fixtures import NOW, known_fixture
@@ -22,9 +22,11 @@ def year_report(deps, engine, clock):
     clock.set(NOW)
     with session_scope(engine) as session:
         orgs = {o.acronym: o.id for o in organisations.list_all(session)}
-        for acronym in ("ILO", "UNODC", "WHO", "OHCHR"):
-            session.add(MeetingAttendance(meeting_id=1, organisation_id=orgs[acronym], status="present"))
-        session.add(MeetingAttendance(meeting_id=1, organisation_id=orgs["UNICEF"], status="excused"))
+        statuses = {"ILO": "present", "UNODC": "present", "WHO": "present", "OHCHR": "present"}
+        statuses["UNICEF"] = "excused"
+        for acronym, organisation_id in orgs.items():  # as the form records it: everyone else absent
+            status = statuses.get(acronym, "absent")
+            session.add(MeetingAttendance(meeting_id=1, organisation_id=organisation_id, status=status))
         session.add(Decision(meeting_id=1, text="Adopt the 2030 workplan"))
     return report.report_for(deps, year=2030)
 
@@ -107,3 +109,34 @@ def test_opportunities_connected_with_connect_us_are_in_the_report(deps, engine,
     [connection] = report.report_for(deps, year=2030).connections
     assert sorted(connection.initiatives) == ["Family skills (UNICEF)", "Youth clubs (ILO)"]
     assert "Youth clubs (ILO)" in report_files.render(report.report_for(deps, year=2030), "md").decode()
+
+
+def test_an_initiative_changed_after_the_year_does_not_count_for_it(deps, engine, clock):
+    clock.set(fx.at(2031, 3, 1))
+    with session_scope(engine) as session:
+        fx.initiative(session, "ILO", "Changed since", created=fx.at(2029, 5, 1), updated=fx.at(2031, 2, 1))
+        fx.initiative(session, "WHO", "Changed in 2030", created=fx.at(2029, 5, 1), updated=fx.at(2030, 6, 1))
+        twice = fx.initiative(
+            session,
+            "UNICEF",
+            "Confirmed in 2030, changed since",
+            created=fx.at(2029, 5, 1),
+            updated=fx.at(2031, 2, 1),
+        )
+        session.flush()
+        session.add(
+            AuditEntry(
+                at=fx.at(2030, 9, 1),
+                actor="wen.lead@who.int",
+                action="initiative.confirm",
+                entity="initiative",
+                entity_id=str(twice.id),
+            )
+        )
+
+    def titles(year: int) -> list[str]:
+        return sorted(r.initiative.title for r in report.report_for(deps, year=year).initiatives)
+
+    assert titles(2029) == ["Changed in 2030", "Changed since", "Confirmed in 2030, changed since"]
+    assert titles(2030) == ["Changed in 2030", "Confirmed in 2030, changed since"]
+    assert titles(2031) == ["Changed since", "Confirmed in 2030, changed since"]

@@ -299,6 +299,7 @@ def test_decision_command_and_message_shortcut(bot, meeting):
         ("attendance 1", "OHCHR", "Only the co-leads"),
         ("decision 1 Adopt it", "OHCHR", "Only the co-leads"),
         ("agenda carry 1", "ILO", "Only the co-leads"),
+        ("agenda carry 1", "WHO", "has not been held yet"),
         ("minutes 1 publish", "WHO", "has not been held yet"),
         ("decision 99 Something", "WHO", "no meeting #99"),
         ("rsvp 1 maybe", "ILO", "Answer yes or no"),
@@ -309,6 +310,8 @@ def test_decision_command_and_message_shortcut(bot, meeting):
     ],
 )
 def test_bad_input_gets_a_specific_message_and_stores_nothing(bot, meeting, text, who, expected):
+    bot.command("schedule 2030-05-12 14:00", who="UNODC")
+    bot.command(f"agenda add #{meeting} A topic for the first meeting", who="ILO")
     before = record_state(bot)
     bot.command(text, who=who)
     assert expected in bot.last_told_text()
@@ -387,6 +390,9 @@ def test_home_tab_shows_the_next_meeting_and_the_last_ones_published_minutes(bot
     shown = home()
     assert f"Last meeting #{meeting}" in shown and "We agreed on a joint statement." in shown
 
+    write_minutes(bot, meeting, summary="We agreed on a joint statement.\nILO drafts it & <WHO> reviews.")
+    assert ">We agreed on a joint statement.\n>ILO drafts it &amp; &lt;WHO&gt; reviews." in home()
+
 
 def test_the_reminder_carries_rsvp_buttons_that_record_the_answer(bot, meeting, client):
     tick(bot.deps, client, now=MEETING_AT - timedelta(days=1) + timedelta(minutes=1))
@@ -423,3 +429,200 @@ def test_a_wrong_line_in_the_minutes_form_is_shown_beside_it_and_nothing_is_stor
     response = write_minutes(bot, meeting, actions="ILO 2029-03-31 In the past")
     assert "in the past" in bot.refusal(response)["actions"]
     assert record_state(bot) == before
+
+
+def test_people_named_for_an_organisation_not_marked_present_are_refused(bot, meeting):
+    hold(bot, meeting)
+    bot.command(f"attendance {meeting}", who="WHO")
+    view = last_view(bot)
+    before = record_state(bot)
+    values = (
+        select_values("present", [org_id(bot, "ILO")])
+        | select_values("excused", [org_id(bot, "UNHCR")])
+        | text_values(attendees="ILO: Ike Focal\nUNICEF: Cleo Member")
+    )
+    assert "UNICEF: not marked present" in bot.refusal(bot.submit(view, values, who="WHO"))["attendees"]
+    assert record_state(bot) == before
+
+
+def test_minutes_published_again_replace_their_post_in_the_thread(bot, meeting):
+    hold(bot, meeting)
+    write_minutes(bot, meeting, summary="First version")
+    bot.command(f"minutes {meeting} publish", who="WHO")
+    [first] = [c for c in bot.slack.calls_to("chat.postMessage") if "First version" in message_text(c.params)]
+    write_minutes(bot, meeting, summary="Corrected version")
+    bot.command(f"minutes {meeting} publish", who="UNODC")
+    minutes_posts = [p for p in bot.posts(CHANNEL) if p["text"].startswith("Minutes of")]
+    assert len(minutes_posts) == 1
+    [update] = bot.slack.calls_to("chat.update")
+    assert update.params["ts"] == first.response["ts"] and "Corrected version" in message_text(update.params)
+    assert rows(bot, MeetingMinutes)[0].message_ts == first.response["ts"]
+    bot.command(f"minutes {meeting} unpublish", who="WHO")
+    assert [c.params["ts"] for c in bot.slack.calls_to("chat.delete")] == [first.response["ts"]]
+
+
+def test_minutes_can_be_written_for_a_meeting_with_more_decisions_than_a_form_field_holds(bot, meeting):
+    hold(bot, meeting)
+    for n in range(40):
+        bot.command(f"decision {meeting} Decision {n}: " + "adopt the joint workplan " * 4, who="WHO")
+    bot.command(f"minutes {meeting}", who="UNODC")
+    view = last_view(bot)
+    inputs = [b["element"] for b in view["blocks"] if b["type"] == "input"]
+    assert all(len(e.get("initial_value", "")) <= 3000 and e.get("max_length", 3000) <= 3000 for e in inputs)
+    assert "40 decisions already recorded" in message_text(view)
+    response = bot.submit(
+        view,
+        text_values(summary="We adopted the workplan.", decisions="One more decision", actions=None),
+        who="UNODC",
+    )
+    assert not response.body
+    assert "Saved the draft minutes of meeting #1 (41 decisions" in bot.last_reply_text()
+    assert rows(bot, MeetingMinutes)[0].summary == "We adopted the workplan."
+
+
+def _big_meeting(bot, meeting: int) -> None:
+    """A meeting with 60 agenda items, 40 decisions and 20 action items, texts near their longest."""
+    bot.command("schedule 2030-05-12 14:00", who="UNODC")
+    for n in range(60):
+        text = f"Item {n}: R&D " + "evaluation of school programmes " * 6
+        bot.command(f"agenda add #{meeting} {text}", who="ILO")
+    hold(bot, meeting)
+    for n in range(40):
+        text = f"Decision {n}: " + "adopt the joint workplan of the group " * 5
+        bot.command(f"decision {meeting} {text}", who="WHO")
+    for n in range(20):
+        bot.command(f"action #{meeting} ILO 2030-03-31 Item {n} " + "circulate the draft " * 9, who="WHO")
+    bot.command(f"attendance {meeting}", who="WHO")
+    everyone = rows(bot, Organisation)
+    people = "\n".join(
+        f"{o.acronym}: " + ", ".join(f"Person {n} of {o.acronym}" for n in range(6)) for o in everyone
+    )
+    values = select_values("present", [o.id for o in everyone]) | text_values(attendees=people)
+    bot.submit(last_view(bot), values | select_values("excused", []), who="WHO")
+
+
+def _untouched(message: dict) -> None:
+    """Accepted by Slack as rendered: no text clipped, no block dropped to fit."""
+    valid(message)
+    for block in message["blocks"]:
+        text = block.get("text") or {}
+        assert len(text.get("text", "")) < 3000  # Slack's limit; the last-resort fitting cuts at it
+    assert "more not shown here" not in message_text(message)
+
+
+def test_a_long_meeting_record_shows_what_it_leaves_out_and_keeps_its_buttons(bot, meeting):
+    _big_meeting(bot, meeting)
+    write_minutes(bot, meeting, summary="We discussed it all. " * 140)
+    bot.command(f"meeting {meeting}", who="UNODC")
+    shown = bot.replies()[-1]
+    _untouched(shown)
+    text = message_text(shown)
+    assert "…and 45 more" in text and "…and 30 more" in text and "…and 10 more" in text
+    assert [b for b in shown["blocks"] if b["type"] == "actions"][-1]["elements"][0]["action_id"] == (
+        "minutes_publish"
+    )
+
+
+def test_published_minutes_of_a_long_meeting_are_posted_whole_or_say_what_is_left_out(bot, meeting):
+    _big_meeting(bot, meeting)
+    write_minutes(bot, meeting, summary="We discussed it all. " * 138)
+    bot.command(f"minutes {meeting} publish", who="WHO")
+    post = bot.posts(CHANNEL)[-1]
+    _untouched(post)
+    text = message_text(post)
+    assert "20. Decision 19:" in text and "…and 20 more" in text
+    assert "…and 10 more" in text
+
+
+def test_a_dropped_items_own_marks_cannot_end_its_strike_through(bot, meeting):
+    bot.command("agenda add Budget ~2031~ *draft* & notes", who="ILO")
+    [item] = rows(bot, AgendaItem)
+    bot.command(f"agenda drop {item.id} Covered by e-mail", who="WHO")
+    bot.command(f"meeting {meeting}", who="ILO")
+    zwj = "\u200d"
+    struck = f"~Budget {zwj}~{zwj}2031{zwj}~{zwj} {zwj}*{zwj}draft{zwj}*{zwj} &amp; notes~"
+    assert struck in bot.last_reply_text()
+
+
+def test_the_decision_shortcut_names_meetings_by_their_own_date(bot):
+    bot.command("schedule 2030-02-13 00:30", who="UNODC")  # 23:30 UTC the evening before
+    bot.clock.set(datetime(2030, 2, 14, 9, 0, tzinfo=UTC))
+    user = PEOPLE["WHO"]
+    bot.interaction(
+        {
+            "type": "message_action",
+            "callback_id": "record_decision",
+            "trigger_id": f"trigger.{time.time_ns()}",
+            "team": {"id": user.team_id},
+            "user": {"id": user.id, "team_id": user.team_id, "name": user.name},
+            "channel": {"id": CHANNEL, "name": "itwg"},
+            "message_ts": "1894000000.000300",
+            "message": {"type": "message", "user": "UILO00001", "ts": "1894000000.000300", "text": "Agreed"},
+            "response_url": bot.slack.response_url(),
+        }
+    )
+    [block] = [b for b in last_view(bot)["blocks"] if b.get("block_id") == "meeting"]
+    assert [o["text"]["text"] for o in block["element"]["options"]] == ["#1, 13 Feb 2030"]
+
+
+def test_an_action_item_cannot_come_from_a_cancelled_meeting(bot, meeting):
+    bot.command(f"cancel {meeting}", who="UNODC")
+    before = record_state(bot)
+    bot.command(f"action #{meeting} ILO 2030-03-31 Circulate the draft statement", who="WHO")
+    assert f"Meeting #{meeting} was cancelled" in bot.last_reply_text()
+    assert record_state(bot) == before
+
+
+def test_a_long_agenda_pre_read_says_how_many_more_items_there_are(bot, meeting):
+    for n in range(60):
+        bot.command(f"agenda add Item {n}: R&D " + "evaluation of school programmes " * 6, who="ILO")
+    bot.command("agenda", who="ILO")
+    shown = bot.replies()[-1]
+    _untouched(shown)
+    assert "15. Item 14:" in message_text(shown) and "…and 45 more" in message_text(shown)
+
+
+def test_a_decision_recorded_while_the_minutes_form_is_open_is_kept_when_it_is_saved(bot, meeting):
+    hold(bot, meeting)
+    bot.command(f"decision {meeting} Adopt the workplan", who="WHO")
+    bot.command(f"minutes {meeting}", who="UNODC")
+    view = last_view(bot)
+    bot.clock.set(bot.clock() + timedelta(minutes=2))
+    bot.command(f"decision {meeting} Meet in Geneva in October", who="WHO")  # the other co-lead
+    values = text_values(summary="We met.", decisions="Adopt the workplan", actions=None)
+    bot.submit(view, values, who="UNODC")
+    assert sorted(d.text for d in rows(bot, Decision)) == ["Adopt the workplan", "Meet in Geneva in October"]
+    write_minutes(bot, meeting, who="UNODC", decisions="Meet in Geneva in October")
+    assert [d.text for d in rows(bot, Decision)] == ["Meet in Geneva in October"]
+
+
+def test_an_organisation_that_joined_after_a_meeting_is_not_counted_in_its_attendance(bot, meeting):
+    hold(bot, meeting)
+    bot.command(f"attendance {meeting}", who="WHO")
+    values = select_values("present", [org_id(bot, "ILO"), org_id(bot, "WHO")]) | select_values("excused", [])
+    bot.submit(last_view(bot), values | text_values(attendees=""), who="WHO")
+    bot.command('org add WFP "World Food Programme" member wfp.org', who="WHO")
+
+    bot.command("meetings past", who="ILO")
+    assert "2 of 16 organisations present" in bot.last_reply_text()
+    bot.command(f"meeting {meeting}", who="ILO")
+    assert "2 of 16 organisations present" in bot.last_reply_text()
+    assert "WFP" not in bot.last_reply_text()
+    bot.command("report 2030", who="WHO")
+    [upload] = [u for u in bot.slack.uploads.values() if u.get("filename") == "itwg-report-2030.docx"]
+    tables = docx.Document(io.BytesIO(upload["content"])).tables
+    cells = {cell.text for table in tables for row in table.rows for cell in row.cells}
+    assert "2 of 16" in cells and "2 of 17" not in cells
+
+
+def test_the_meeting_numbers_its_agenda_as_agenda_move_does(bot, meeting):
+    for text in ("Alpha", "Bravo", "Charlie"):
+        bot.command(f"agenda add {text}", who="ILO")
+    alpha, bravo, charlie = sorted(i.id for i in rows(bot, AgendaItem))
+    bot.command(f"agenda drop {alpha} Covered by e-mail", who="WHO")
+    bot.command(f"agenda move {charlie} 1", who="WHO")
+    assert f"Item {charlie} is now number 1" in bot.last_reply_text()
+    bot.command(f"meeting {meeting}", who="ILO")
+    text = bot.last_reply_text()
+    assert f"1. Charlie (item {charlie}" in text and f"2. Bravo (item {bravo}" in text
+    assert f"• ~Alpha~ (item {alpha}, dropped: Covered by e-mail)" in text
