@@ -146,9 +146,21 @@ def remove(deps: Deps, *, actor: Actor, args: str) -> Contact:
         if not actor.may_manage(contact.organisation_id):
             raise UserError("Only the organisation's people and the co-leads remove its contacts.")
         before = {"organisation_id": contact.organisation_id, "name": contact.name, "email": contact.email}
+        owner = organisations.get(session, organisation_id=contact.organisation_id)
         records.remove(session, contact=contact)
         audit.record(
-            session, by=actor, action="contact.remove", entity="contact", entity_id=contact.id, details=before
+            session,
+            by=actor,
+            action="contact.remove",
+            entity="contact",
+            entity_id=contact.id,
+            details=before,
+            changes={
+                "organisation": (owner.acronym if owner else contact.organisation_id, None),
+                "name": (contact.name, None),
+                "email": (contact.email, None),
+                "focal": (contact.is_focal_point, None),
+            },
         )
         return contact
 
