@@ -16,6 +16,8 @@ class Actor:
     is_focal_point: bool = False
     # The organisation a join request of theirs waits to be approved for, while they have none.
     pending_organisation: str | None = None
+    # Their organisation has been retired from the group: they read, but change nothing for it.
+    organisation_retired: bool = False
 
     @property
     def is_co_lead(self) -> bool:
@@ -25,4 +27,6 @@ class Actor:
         """Co-leads manage everything; anyone else only their own organisation's records."""
         if self.is_co_lead:
             return True
+        if self.organisation_retired:
+            return False
         return organisation_id is not None and self.organisation_id == organisation_id

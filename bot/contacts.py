@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import UserError
+from bot.identity import require_organisation
 from bot.settings import SettingsError
 from storage.db import session_scope
 from storage.models import Contact, Organisation
@@ -84,6 +85,8 @@ def _manageable(session, actor: Actor, acronym: str) -> Organisation:
 
 
 def add(deps: Deps, *, actor: Actor, args: str) -> ContactAdded:
+    if not actor.is_co_lead:
+        require_organisation(actor)
     acronym, name, email, focal = parse_add(args)
     with session_scope(deps.engine) as session:
         organisation = _manageable(session, actor, acronym)
@@ -133,6 +136,8 @@ def add(deps: Deps, *, actor: Actor, args: str) -> ContactAdded:
 def remove(deps: Deps, *, actor: Actor, args: str) -> Contact:
     if len(args.split()) != 1:
         raise UserError("Use `/itwg contact remove EMAIL`.")
+    if not actor.is_co_lead:
+        require_organisation(actor)
     email = check_email(args)
     with session_scope(deps.engine) as session:
         contact = records.by_email(session, email=email)
@@ -141,9 +146,21 @@ def remove(deps: Deps, *, actor: Actor, args: str) -> Contact:
         if not actor.may_manage(contact.organisation_id):
             raise UserError("Only the organisation's people and the co-leads remove its contacts.")
         before = {"organisation_id": contact.organisation_id, "name": contact.name, "email": contact.email}
+        owner = organisations.get(session, organisation_id=contact.organisation_id)
         records.remove(session, contact=contact)
         audit.record(
-            session, by=actor, action="contact.remove", entity="contact", entity_id=contact.id, details=before
+            session,
+            by=actor,
+            action="contact.remove",
+            entity="contact",
+            entity_id=contact.id,
+            details=before,
+            changes={
+                "organisation": (owner.acronym if owner else contact.organisation_id, None),
+                "name": (contact.name, None),
+                "email": (contact.email, None),
+                "focal": (contact.is_focal_point, None),
+            },
         )
         return contact
 

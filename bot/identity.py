@@ -31,6 +31,7 @@ def to_actor(
         role=organisation.role if organisation else None,
         is_focal_point=person.is_focal_point,
         pending_organisation=pending_organisation,
+        organisation_retired=organisation is not None and organisation.retired_at is not None,
     )
 
 
@@ -112,7 +113,14 @@ def register(deps: Deps, *, slack_user_id: str, team_id: str | None, profile: di
 
 
 def require_organisation(actor: Actor) -> None:
-    """Refuse a write by someone who belongs to no organisation yet, saying what they can do."""
+    """Refuse a write by someone who belongs to no organisation yet, or to a retired one, saying what
+    they can do."""
+    if actor.organisation_retired:
+        raise UserError(
+            f"{actor.organisation_acronym} has been retired from the working group, so you can read but "
+            "no longer change anything for it. The co-leads can't bring a retired organisation back from "
+            "Slack; ask a co-lead if you should be moved to another organisation."
+        )
     if actor.organisation_id is not None:
         return
     if actor.pending_organisation:

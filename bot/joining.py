@@ -11,6 +11,7 @@ returned outcomes name.
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -266,7 +267,7 @@ def decide(deps: Deps, *, actor: Actor, request_id: int, approve: bool) -> Decis
             session, request=request, status=status, by_person_id=actor.person_id, now=now
         ):
             return _decision(session, request, organisation, requester, already=True)
-        changes = None
+        changes: dict[str, tuple[Any, Any]] = {"request": (join_requests.PENDING, status)}
         if status == "approved":
             people.update(session, person=requester, organisation_id=organisation.id)
             changes = {"organisation": (None, organisation.acronym)}

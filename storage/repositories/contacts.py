@@ -64,20 +64,33 @@ def slack_person_by_email(session: Session, *, email: str) -> Person | None:
 
 
 def email_only(session: Session) -> dict[int, list[Contact]]:
-    """Contacts no Slack person shares an address with, by organisation, opted-out ones left out."""
+    """Contacts no Slack person shares an address with, by organisation, opted-out ones and those of
+    retired organisations left out."""
     slack_emails = {
         normalise(email) for email in session.exec(select(Person.email).where(col(Person.email).is_not(None)))
     }
     opted_out = opted_out_emails(session)
     grouped: dict[int, list[Contact]] = {}
-    for contact in session.exec(select(Contact).order_by(col(Contact.id))):
+    statement = (
+        select(Contact)
+        .join(Organisation, col(Contact.organisation_id) == Organisation.id)
+        .where(col(Organisation.retired_at).is_(None))
+        .order_by(col(Contact.id))
+    )
+    for contact in session.exec(statement):
         if contact.email not in slack_emails and contact.email not in opted_out:
             grouped.setdefault(contact.organisation_id, []).append(contact)
     return grouped
 
 
 def all_emails(session: Session) -> set[str]:
-    return set(session.exec(select(Contact.email)))
+    """Every contact's address but those of retired organisations."""
+    statement = (
+        select(Contact.email)
+        .join(Organisation, col(Contact.organisation_id) == Organisation.id)
+        .where(col(Organisation.retired_at).is_(None))
+    )
+    return set(session.exec(statement))
 
 
 def opted_out_emails(session: Session) -> set[str]:

@@ -4,14 +4,20 @@ from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
-from storage.models import Contact, Person
+from storage.models import Contact, Organisation, Person
 
 Someone = TypeVar("Someone", Person, Contact)
 
 
 def attendee_emails(session: Session) -> list[str]:
-    """Every known person's email, once each; people without one cannot be invited by email."""
-    statement = select(Person.email).where(col(Person.email).is_not(None)).order_by(col(Person.email))
+    """Every known person's email, once each; people without one cannot be invited by email, nor people
+    of a retired organisation."""
+    statement = (
+        select(Person.email)
+        .outerjoin(Organisation, col(Person.organisation_id) == Organisation.id)
+        .where(col(Person.email).is_not(None), col(Organisation.retired_at).is_(None))
+        .order_by(col(Person.email))
+    )
     return sorted({email.strip().lower() for email in session.exec(statement) if email and email.strip()})
 
 

@@ -11,7 +11,7 @@ from bot.deps import Deps
 from bot.tick import tick
 from storage.db import session_scope
 from storage.models import ActionItem, Meeting, Notification
-from storage.repositories import contacts, organisations
+from storage.repositories import contacts, organisations, people
 from tests.mailbox import calendar_part, smtp_server, text_of
 
 NOW = datetime(2030, 1, 15, 9, 0, tzinfo=UTC)
@@ -130,3 +130,33 @@ def test_no_invitation_goes_to_an_address_that_opted_out(mail_deps, client, mail
         contacts.opt_out(session, email=ADDRESS, now=NOW)
     report = tick(mail_deps, client, now=NOW + timedelta(minutes=1))
     assert report.sent == [] and mailbox.messages == []
+
+
+def test_nobody_of_a_retired_organisation_is_emailed(mail_deps, client, mailbox):
+    with session_scope(mail_deps.engine) as session:
+        unfpa = organisations.find_by_acronym(session, text="UNFPA")
+        ilo = organisations.find_by_acronym(session, text="ILO")
+        for organisation, email in ((unfpa, "slack@unfpa.org"), (ilo, "slack@ilo.org")):
+            people.create(
+                session,
+                slack_user_id=f"U{organisation.acronym}9",
+                slack_team_id="T1",
+                display_name=email,
+                email=email,
+                timezone=None,
+                organisation_id=organisation.id,
+            )
+        session.add(
+            ActionItem(title="Send the mapping", owner_organisation_id=unfpa.id, due_date=date(2030, 6, 13))
+        )
+        unfpa.retired_at = NOW
+        session.add(unfpa)
+    for now in (
+        NOW + timedelta(minutes=1),  # invitations
+        datetime(2030, 5, 28, 12, 1, tzinfo=UTC),  # sharing nudges
+        datetime(2030, 6, 10, 12, tzinfo=UTC),  # reminders and follow-ups
+        datetime(2030, 6, 10, 12, 1, tzinfo=UTC),
+    ):
+        tick(mail_deps, client, now=now)
+    assert mailbox.to(ADDRESS) == [] and mailbox.to("slack@unfpa.org") == []
+    assert mailbox.to("slack@ilo.org"), "others are still invited"

@@ -26,8 +26,14 @@ def test_a_member_adds_lists_and_removes_their_own_organisations_contact(bot):
     assert "no longer a contact" in bot.last_reply_text()
     assert _contacts(bot.deps.engine) == []
     with session_scope(bot.deps.engine) as session:
-        actions = [a.action for a in session.exec(select(AuditEntry).where(AuditEntry.entity == "contact"))]
-    assert actions == ["contact.add", "contact.remove"]
+        entries = session.exec(select(AuditEntry).where(AuditEntry.entity == "contact")).all()
+    assert [e.action for e in entries] == ["contact.add", "contact.remove"]
+    assert entries[1].details["changes"] == {
+        "organisation": {"before": "ILO", "after": None},
+        "name": {"before": "Ana Díaz", "after": None},
+        "email": {"before": "ana.diaz@ilo.org", "after": None},
+        "focal": {"before": True, "after": None},
+    }
 
 
 def test_co_leads_manage_any_organisation_and_members_only_their_own(bot):

@@ -319,6 +319,9 @@ def test_a_declined_guest_does_not_ask_the_same_approvers_again_for_a_week(bot):
     bot.command("join UNHCR", who="GUEST")
     (request,) = _join_requests(bot)
     bot.click("join_request_decline", str(request.id), who="UNHCR")
+    with session_scope(bot.deps.engine) as session:
+        entry = session.exec(select(AuditEntry).where(AuditEntry.action == "join_request.decline")).one()
+    assert entry.details["changes"] == {"request": {"before": "pending", "after": "declined"}}
     asked = len(_dms_to(bot, "UUNHCR001"))
     for _ in range(3):
         bot.command("join UNHCR please, really", who="GUEST")

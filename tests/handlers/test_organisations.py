@@ -106,3 +106,25 @@ def test_refusals_change_nothing(bot):
         bot.command(command, who=who)
         assert reason in bot.last_reply_text(), (command, bot.last_reply_text())
     assert snapshot(bot) == before
+
+
+def test_people_of_a_retired_organisation_read_but_change_nothing(bot):
+    share(bot, who="UNHCR")
+    bot.command("org retire UNHCR", who="WHO")
+    before = snapshot(bot)
+    for command in [
+        "share-initiative",
+        "edit-initiative 1",
+        "action add Draft the joint statement",
+        "agenda add Joint statement",
+        "rsvp 1 yes",
+        'contact add UNHCR "Ana Diaz" ana@unhcr.org',
+        "contact remove ana@unhcr.org",
+        "focal-point",
+    ]:
+        bot.command(command, who="UNHCR")
+        reply = bot.last_told_text()
+        assert "UNHCR has been retired" in reply and "ask a co-lead" in reply, (command, reply)
+    assert snapshot(bot) == before
+    bot.command("initiatives", who="UNHCR")
+    assert "Family skills" in bot.last_reply_text(), "reading stays allowed"
