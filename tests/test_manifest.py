@@ -30,6 +30,7 @@ def test_scopes_are_exactly_those_of_the_web_api_methods_called():
         "chat_postMessage": {"chat:write"},
         "chat_postEphemeral": {"chat:write"},
         "chat_delete": {"chat:write"},
+        "chat_update": {"chat:write"},
         "chat_getPermalink": set(),
         "conversations_members": {"channels:read", "groups:read"},
         "conversations_open": {"im:write", "mpim:write"},
