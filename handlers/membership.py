@@ -6,7 +6,7 @@ from slack_bolt import App
 from bot import identity, joining, parsing
 from bot.errors import UserError
 from bot.rendering import render_list_message, render_message
-from handlers.common import Turn, acknowledge, lazy_part
+from handlers.common import Turn, acknowledge, clicked_number, lazy_part
 from handlers.delivery import send_to_each
 from handlers.itwg import CommandRequest, Subcommand
 
@@ -40,9 +40,9 @@ def list_requests(request: CommandRequest) -> None:
 @lazy_part
 def decide_clicked(turn: Turn) -> None:
     action = turn.body["actions"][0]
-    request_id = parsing.whole_number(action.get("value"))
-    if request_id is None:
-        raise UserError("That button names no join request; `/itwg requests` lists them.")
+    request_id = clicked_number(
+        turn.body, refusal="That button names no join request; `/itwg requests` lists them."
+    )
     decision = joining.decide(
         turn.deps,
         actor=turn.actor,

@@ -17,7 +17,7 @@ from bot.meetings import local_label
 from bot.rendering import counted, render_message, render_view
 from handlers.action_items import permalink
 from handlers.channel import post_in_thread
-from handlers.common import Turn, acknowledge, checking_submission, lazy_part, opening_form
+from handlers.common import Turn, acknowledge, checking_submission, clicked_number, lazy_part, opening_form
 from handlers.itwg import CommandRequest, Subcommand
 
 logger = logging.getLogger(__name__)
@@ -257,7 +257,9 @@ SUBCOMMANDS = [
 
 
 def _clicked_meeting(turn: Turn) -> int:
-    return parsing.whole_number(turn.body["actions"][0].get("value", "")) or 0
+    return clicked_number(
+        turn.body, refusal="That button does not say which meeting it is for; `/itwg meetings` lists them."
+    )
 
 
 @lazy_part

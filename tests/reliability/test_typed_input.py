@@ -96,6 +96,10 @@ def test_a_forged_partner_beyond_the_databases_integer_is_refused_beside_its_fie
         ("action_item_reassign", "does not say which action item"),
         ("initiative_confirm_ongoing", "does not say which initiative"),
         ("initiative_edit", "does not say which initiative"),
+        ("meeting_rsvp_yes", "does not say which meeting"),
+        ("agenda_carry", "does not say which meeting"),
+        ("minutes_publish", "does not say which meeting"),
+        ("join_request_approve", "names no join request"),
     ],
 )
 @pytest.mark.parametrize("value", ["abc", "", None, "-3"])
