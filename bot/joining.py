@@ -100,7 +100,9 @@ def _approver_ids(session: Session, organisation: Organisation, *, requester: Pe
     return ids
 
 
-def join(deps: Deps, *, actor: Actor, text: str, target_user_id: str | None) -> JoinOutcome:
+def join(
+    deps: Deps, *, actor: Actor, text: str, target_user_id: str | None, request_key: str | None = None
+) -> JoinOutcome:
     """``/itwg join ORG [why]`` asks to join; ``/itwg join ORG @person`` (co-leads) places someone."""
     with session_scope(deps.engine) as session:
         organisation, reason = _split_organisation(session, text)
@@ -110,11 +112,26 @@ def join(deps: Deps, *, actor: Actor, text: str, target_user_id: str | None) -> 
             )
         person = people.get(session, person_id=actor.person_id)
         assert person is not None, "the actor was registered before acting"
-        return _ask(deps, session, actor=actor, person=person, organisation=organisation, reason=reason)
+        return _ask(
+            deps,
+            session,
+            actor=actor,
+            person=person,
+            organisation=organisation,
+            reason=reason,
+            request_key=request_key,
+        )
 
 
 def _ask(
-    deps: Deps, session: Session, *, actor: Actor, person: Person, organisation: Organisation, reason: str
+    deps: Deps,
+    session: Session,
+    *,
+    actor: Actor,
+    person: Person,
+    organisation: Organisation,
+    reason: str,
+    request_key: str | None,
 ) -> JoinOutcome:
     if actor.organisation_id == organisation.id:
         return JoinOutcome(kind="already", acronym=organisation.acronym, subject_user_id=actor.slack_user_id)
@@ -138,6 +155,9 @@ def _ask(
             f"{organisation.acronym} (`/itwg join {organisation.acronym} @you`)."
         )
     pending = join_requests.pending_of(session, person_id=actor.person_id)
+    if pending is not None and request_key is not None and pending.request_key == request_key:
+        # This very request stored it, and its worker died before the approvers were told.
+        return _requested(session, pending, organisation, person)
     if pending is not None and pending.organisation_id == organisation.id:
         return JoinOutcome(
             kind="still_pending",
@@ -172,6 +192,7 @@ def _ask(
         organisation_id=organisation.id or 0,
         reason=reason,
         now=deps.now(),
+        request_key=request_key,
     )
     audit.record(
         session,
@@ -181,12 +202,19 @@ def _ask(
         entity_id=actor.person_id,
         details={"request": request.id, "organisation": organisation.acronym, "reason": reason},
     )
+    return _requested(session, request, organisation, person)
+
+
+def _requested(
+    session: Session, request: JoinRequest, organisation: Organisation, person: Person
+) -> JoinOutcome:
+    """A request made: the requester is told, and its approvers get Approve / Decline."""
     return JoinOutcome(
         kind="requested",
         acronym=organisation.acronym,
-        subject_user_id=actor.slack_user_id,
+        subject_user_id=person.slack_user_id,
         request_id=request.id,
-        reason=reason,
+        reason=request.reason,
         approvers=_approver_ids(session, organisation, requester=person),
     )
 
@@ -235,8 +263,11 @@ def _may_decide(actor: Actor, organisation_id: int) -> bool:
     return actor.is_co_lead or (actor.is_focal_point and actor.organisation_id == organisation_id)
 
 
-def decide(deps: Deps, *, actor: Actor, request_id: int, approve: bool) -> Decision:
-    """Approve or decline a request; a request already decided is reported as it was decided."""
+def decide(
+    deps: Deps, *, actor: Actor, request_id: int, approve: bool, request_key: str | None = None
+) -> Decision:
+    """Approve or decline a request; a request already decided is reported as it was decided, unless
+    this very click decided it (its worker died before the requester was told)."""
     now = deps.now()
     with session_scope(deps.engine) as session:
         request = join_requests.get(session, request_id=request_id)
@@ -248,7 +279,8 @@ def decide(deps: Deps, *, actor: Actor, request_id: int, approve: bool) -> Decis
         requester = people.get(session, person_id=request.person_id)
         assert organisation is not None and requester is not None
         if request.status != join_requests.PENDING:
-            return _decision(session, request, organisation, requester, already=True)
+            ours = request_key is not None and request.decision_key == request_key
+            return _decision(session, request, organisation, requester, already=not ours)
         if not _may_decide(actor, organisation.id or 0):
             raise UserError(
                 f"Only {organisation.acronym}'s focal points and the co-leads can decide on this request."
@@ -264,7 +296,12 @@ def decide(deps: Deps, *, actor: Actor, request_id: int, approve: bool) -> Decis
         else:
             status = "approved" if approve else "declined"
         if not join_requests.decide(
-            session, request=request, status=status, by_person_id=actor.person_id, now=now
+            session,
+            request=request,
+            status=status,
+            by_person_id=actor.person_id,
+            now=now,
+            decision_key=request_key,
         ):
             return _decision(session, request, organisation, requester, already=True)
         changes: dict[str, tuple[Any, Any]] = {"request": (join_requests.PENDING, status)}

@@ -13,7 +13,9 @@ from handlers.itwg import CommandRequest, Subcommand
 
 def join(request: CommandRequest) -> None:
     target, text = parsing.split_mention(request.args)
-    outcome = joining.join(request.deps, actor=request.actor, text=text, target_user_id=target)
+    outcome = joining.join(
+        request.deps, actor=request.actor, text=text, target_user_id=target, request_key=request.request_key
+    )
     request.reply(render_message("join_outcome.json.j2", outcome=outcome))
     if outcome.kind == "requested":
         asking = joining.PendingRequest(
@@ -48,6 +50,7 @@ def decide_clicked(turn: Turn) -> None:
         actor=turn.actor,
         request_id=request_id,
         approve=action["action_id"] == "join_request_approve",
+        request_key=turn.request_key,
     )
     turn.reply(render_message("join_decided.json.j2", decision=decision))
     if not decision.already and decision.status in ("approved", "declined"):

@@ -71,6 +71,8 @@ class JoinRequest(SQLModel, table=True):
     __table_args__ = (Index("ix_join_request_status_organisation", "status", "organisation_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # The Slack requests that made and decided it: their lazy parts, run again, find their own work.
+    request_key: str | None = Field(default=None, max_length=300, unique=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     organisation_id: int = Field(foreign_key="organisation.id")
     reason: str = Field(default="", max_length=500)
@@ -78,6 +80,7 @@ class JoinRequest(SQLModel, table=True):
     created_at: datetime = _timestamp(default_factory=utcnow)
     decided_by_person_id: int | None = Field(default=None, foreign_key="person.id")
     decided_at: datetime | None = _timestamp(default=None, nullable=True)
+    decision_key: str | None = Field(default=None, max_length=300)
 
 
 class Initiative(SQLModel, table=True):

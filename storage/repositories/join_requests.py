@@ -11,9 +11,21 @@ PENDING = "pending"
 
 
 def create(
-    session: Session, *, person_id: int, organisation_id: int, reason: str, now: datetime
+    session: Session,
+    *,
+    person_id: int,
+    organisation_id: int,
+    reason: str,
+    now: datetime,
+    request_key: str | None = None,
 ) -> JoinRequest:
-    request = JoinRequest(person_id=person_id, organisation_id=organisation_id, reason=reason, created_at=now)
+    request = JoinRequest(
+        person_id=person_id,
+        organisation_id=organisation_id,
+        reason=reason,
+        created_at=now,
+        request_key=request_key,
+    )
     session.add(request)
     session.flush()
     return request
@@ -56,14 +68,20 @@ def list_pending(
 
 
 def decide(
-    session: Session, *, request: JoinRequest, status: str, by_person_id: int | None, now: datetime
+    session: Session,
+    *,
+    request: JoinRequest,
+    status: str,
+    by_person_id: int | None,
+    now: datetime,
+    decision_key: str | None = None,
 ) -> bool:
     """Settle a pending request; False when someone else settled it first (two approvers clicking at
     once: only one decision is kept)."""
     result = session.execute(
         update(JoinRequest)
         .where(col(JoinRequest.id) == request.id, col(JoinRequest.status) == PENDING)
-        .values(status=status, decided_by_person_id=by_person_id, decided_at=now)
+        .values(status=status, decided_by_person_id=by_person_id, decided_at=now, decision_key=decision_key)
     )
     session.refresh(request)
     return result.rowcount == 1

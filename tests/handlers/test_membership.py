@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from bot import identity, joining
 from bot.local_slack import SlackUser
 from storage.db import session_scope
 from storage.models import AuditEntry, Initiative, JoinRequest, Person
@@ -344,3 +345,46 @@ def test_a_declined_guest_may_ask_the_same_organisation_again_after_a_week(bot):
     bot.command("join UNHCR I now lead UNHCR's prevention work", who="GUEST")
     assert "asked to join *UNHCR*" in bot.last_reply_text()
     assert "I now lead" in message_text(_dms_to(bot, "UUNHCR001")[-1])
+
+
+def test_a_join_run_again_after_its_worker_died_still_tells_the_approvers(bot):
+    """The request was stored, then the worker died before the approvers were told: the run the ledger
+    hands out again (same request key) tells them, while any other request is "still pending"."""
+    bot.command("whoami", who="UNODC")
+    bot.command("join UNHCR I run UNHCR's prevention work", who="GUEST")
+    [stored] = _join_requests(bot)
+    guest = identity.known_actor(bot.deps, slack_user_id="UGUEST001", team_id="TOTHER")
+    assert guest is not None
+    again = joining.join(
+        bot.deps,
+        actor=guest,
+        text="UNHCR I run UNHCR's prevention work",
+        target_user_id=None,
+        request_key=stored.request_key,
+    )
+    assert (again.kind, again.request_id) == ("requested", stored.id)
+    assert "UUNODC001" in again.approvers and again.reason == "I run UNHCR's prevention work"
+    other = joining.join(bot.deps, actor=guest, text="UNHCR", target_user_id=None, request_key="another")
+    assert other.kind == "still_pending" and not other.approvers
+    assert len(_join_requests(bot)) == 1
+
+
+def test_a_decision_run_again_after_its_worker_died_still_tells_the_requester(bot):
+    bot.command("whoami", who="UNODC")
+    bot.command("join UNHCR", who="GUEST")
+    [request] = _join_requests(bot)
+    co_lead = identity.known_actor(bot.deps, slack_user_id="UUNODC001", team_id="T0ITWG")
+    assert co_lead is not None
+    first = joining.decide(
+        bot.deps, actor=co_lead, request_id=request.id, approve=True, request_key="click-1"
+    )
+    again = joining.decide(
+        bot.deps, actor=co_lead, request_id=request.id, approve=True, request_key="click-1"
+    )
+    other = joining.decide(
+        bot.deps, actor=co_lead, request_id=request.id, approve=True, request_key="click-2"
+    )
+    assert (first.already, first.status) == (False, "approved")
+    assert (again.already, again.status) == (False, "approved"), "the same click: tell the requester"
+    assert other.already, "another click: it was decided before"
+    assert _organisation_of(bot, "UGUEST001") == "UNHCR"
