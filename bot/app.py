@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.deps import Deps
 from bot.settings import Settings
+from bot.slack_client import make_client
 from bot.work_queue import WorkQueue, keep_answer, only_from_queue
 from handlers import register
 from handlers.channel import announce_in_cycle_thread
@@ -34,10 +35,6 @@ class _WithoutTokenNotice(logging.Filter):
 
 BOLT_LOGGER = logging.getLogger("itwg.bolt")
 BOLT_LOGGER.addFilter(_WithoutTokenNotice())
-
-
-def make_client(settings: Settings) -> WebClient:
-    return WebClient(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
 
 
 def create_app(

@@ -41,6 +41,16 @@ class OnlyUnsentRetryHandler(ConnectionErrorRetryHandler):
         return never_sent or method in READ_METHODS
 
 
+def make_client(settings: Settings) -> WebClient:
+    """The listeners' client (web process and workers): a call whose answer was lost is not repeated
+    blindly, so the announcement job's claim can mark it interrupted instead of posting twice."""
+    return WebClient(
+        token=settings.secret("slack_bot_token"),
+        base_url=settings.slack_api_url,
+        retry_handlers=[OnlyUnsentRetryHandler(max_retry_count=1)],
+    )
+
+
 def make_clock_client(settings: Settings, *, rate_limit_retries: int = RATE_LIMIT_RETRIES) -> WebClient:
     return WebClient(
         token=settings.secret("slack_bot_token"),

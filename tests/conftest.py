@@ -20,6 +20,7 @@ from bot.deps import Deps
 from bot.local_slack import LocalSlack
 from bot.queue import make_huey
 from bot.settings import Settings
+from bot.slack_client import make_client
 from storage.db import make_engine, normalise_database_url
 from storage.migrate import upgrade_to_head
 from tests.harness import BOT_TOKEN, CHANNEL, PEOPLE, SIGNING_SECRET, BotHarness, Clock
@@ -113,8 +114,9 @@ def deps(settings: Settings, engine: Engine, clock: Clock) -> Deps:
 
 
 @pytest.fixture
-def client(slack: LocalSlack) -> WebClient:
-    return WebClient(token=BOT_TOKEN, base_url=slack.api_url)
+def client(settings: Settings) -> WebClient:
+    """The listeners' client as the app makes it, pointed at the local Slack."""
+    return make_client(settings)
 
 
 @pytest.fixture

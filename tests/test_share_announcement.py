@@ -82,6 +82,19 @@ def test_a_share_on_the_page_is_announced_in_the_cycle_thread(bot: BotHarness, c
     assert job.state == "done"
 
 
+def test_an_announcement_whose_answer_was_lost_is_not_posted_again_and_is_marked_interrupted(
+    bot: BotHarness, contact_id
+):
+    """Slack stored the post but its answer never came back: the client does not post it again, and
+    the co-leads' digest lists it as not known to have gone out."""
+    bot.slack.drop_answers("chat.postMessage", times=1)
+    _share(bot.app, bot.deps, contact_id, "Family skills in camps")
+    assert len(bot.slack.calls_to("chat.postMessage")) == 1, "posted once, never repeated blindly"
+    with session_scope(bot.deps.engine) as session:
+        [sent] = session.exec(select(Notification).where(Notification.kind == "announcement")).all()
+    assert sent.status == "interrupted"
+
+
 @pytest.mark.parametrize(
     ("refuse", "wait"),
     [("rate_limit", 7.0), ("fail", 2.0)],
