@@ -197,33 +197,23 @@ def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:
                     410, "This link has been used", "Each sharing link works once, and this one has."
                 )
 
-    def _release(visitor: Visitor) -> None:
-        """Give the link back when what it was spent on failed, so the contact can try again."""
-        with session_scope(deps.engine) as session:
-            contacts.release_share_link(session, nonce=visitor.nonce)
-
     def _share(visitor: Visitor) -> Response:
         form = initiatives.read_form(_values(request.form))
         initiatives.check_save(deps, actor=visitor.actor, form=form, initiative_id=None)
+        # Stored and its announcement queued before the link is spent: the link's nonce keys both, so
+        # a second try (after a crash, or a failure to queue) finds them instead of adding to them.
+        saved = initiatives.save(
+            deps,
+            actor=visitor.actor,
+            form=form,
+            initiative_id=None,
+            request_key=f"share-link:{visitor.nonce}",
+        )
+        _announce(visitor, saved.card, "shared")
         try:
             _spend(visitor)
         except Refused as error:
             return _refused(error)
-        try:
-            # The link's nonce is the request key: a second save for the same link finds the first.
-            saved = initiatives.save(
-                deps,
-                actor=visitor.actor,
-                form=form,
-                initiative_id=None,
-                request_key=f"share-link:{visitor.nonce}",
-            )
-            # Written down before the page says "shared"; if it cannot be, the link is given back and
-            # the contact's next try finds the stored initiative and queues its announcement.
-            _announce(visitor, saved.card, "shared")
-        except Exception:
-            _release(visitor)
-            raise
         message = f"“{saved.card.title}” is shared for {visitor.organisation.acronym}. Thank you."
         return _page("share_result.html", title="Shared", message=message, ok=True)
 
@@ -241,15 +231,17 @@ def create_blueprint(deps: Deps, *, announce: Announce) -> Blueprint:
         offered = {card.id for card in home.cards if not card.shared_this_cycle}
         if not set(choices) <= offered:
             raise UserError("Confirm only your organisation's initiatives listed on this page.")
-        try:
-            _spend(visitor)
-        except Refused as error:
-            return _refused(error)
+        # Confirmed and announced before the link is spent, as a share is: confirming again sets the
+        # same state, and each announcement is keyed by the link and the initiative.
         for initiative_id, status in sorted(choices.items()):
             confirmed = initiatives.confirm(
                 deps, actor=visitor.actor, initiative_id=initiative_id, status=status
             )
             _announce(visitor, confirmed.card, "confirmed")
+        try:
+            _spend(visitor)
+        except Refused as error:
+            return _refused(error)
         count, acronym = len(choices), visitor.organisation.acronym
         message = f"{count} initiative{'s' if count > 1 else ''} confirmed for {acronym}. Thank you."
         return _page("share_result.html", title="Confirmed", message=message, ok=True)

@@ -96,6 +96,42 @@ def test_an_announcement_whose_answer_was_lost_is_not_posted_again_and_is_marked
 
 
 @pytest.mark.parametrize(
+    ("dies_in", "module"),
+    [("save", "initiatives"), ("use_share_link", "contacts")],
+    ids=["while storing", "after storing, before spending the link"],
+)
+def test_a_page_process_dying_midway_leaves_the_link_working_and_stores_once(
+    bot: BotHarness, contact_id, monkeypatch, dies_in, module
+):
+    """The web process dies (no ``except`` runs) while a share is handled: the contact's second try
+    with the same link shares it, once, with one announcement."""
+    import bot.share_page as share_page
+
+    web = create_web(bot.app, bot.deps).test_client()
+    token = links.share_token(bot.deps.settings, contact_id=contact_id, now=bot.deps.now())
+    form = FORM | {
+        "title": "Family skills in camps",
+        "csrf_token": _csrf(web.get(f"/share/{token}").get_data(as_text=True)),
+    }
+    target = getattr(share_page, module)
+    real = getattr(target, dies_in)
+
+    def dies(*args, **kwargs):
+        real(*args, **kwargs)
+        raise SystemExit("the process died")
+
+    monkeypatch.setattr(target, dies_in, dies)
+    with pytest.raises(SystemExit):
+        web.post(f"/share/{token}", data=form)
+    monkeypatch.setattr(target, dies_in, real)
+    assert "is shared for UNFPA" in web.post(f"/share/{token}", data=form).get_data(as_text=True)
+    with session_scope(bot.deps.engine) as session:
+        stored = session.exec(select(Initiative).where(Initiative.title == "Family skills in camps")).all()
+    assert len(stored) == 1
+    assert len([a for a in _announcements(bot.slack) if "Family skills in camps" in message_text(a)]) == 1
+
+
+@pytest.mark.parametrize(
     ("refuse", "wait"),
     [("rate_limit", 7.0), ("fail", 2.0)],
     ids=["429 with Retry-After", "an error answer, then the backoff"],
@@ -157,7 +193,9 @@ def test_a_worker_on_a_real_queue_retries_a_refused_announcement(
     assert len(_announcements(slack)) == 1
 
 
-def test_an_announcement_that_cannot_be_queued_gives_the_link_back(bot: BotHarness, contact_id, monkeypatch):
+def test_an_announcement_that_cannot_be_queued_leaves_the_link_working(
+    bot: BotHarness, contact_id, monkeypatch
+):
     """The database goes away between storing the share and queueing its announcement: the page
     fails, and the contact's second try announces the initiative stored by the first, once."""
     web = create_web(bot.app, bot.deps).test_client()

@@ -132,13 +132,6 @@ def use_share_link(session: Session, *, nonce: str, contact_id: int, now: dateti
     return True
 
 
-def release_share_link(session: Session, *, nonce: str) -> None:
-    row = session.get(ShareLinkUse, nonce)
-    if row is not None:
-        session.delete(row)
-        session.flush()
-
-
 def share_link_used(session: Session, *, nonce: str) -> bool:
     return session.get(ShareLinkUse, nonce) is not None
 
