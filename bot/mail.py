@@ -5,8 +5,9 @@ services and listeners never talk to SMTP. A message is stored in the log as pla
 (``OutgoingMail.to_payload``) so a retry sends exactly what was claimed.
 
 Failures are sorted for the log: a 5xx answer is permanent (``PermanentMailError``: recorded and
-listed for the co-leads, never retried); anything else (4xx, a refused or dropped connection) is
-temporary and retried with backoff.
+listed for the co-leads, never retried); a connection dropped while the message was handed over
+(``MailOutcomeUnknown``) is recorded as interrupted, like a Slack post whose answer was lost;
+anything else (4xx, a refused connection, a failed login) is temporary and retried with backoff.
 """
 
 import smtplib
@@ -23,6 +24,11 @@ TIMEOUT_SECONDS = 30
 
 class PermanentMailError(Exception):
     """The server refused the message for good (a 5xx answer)."""
+
+
+class MailOutcomeUnknown(Exception):
+    """The connection dropped, or the server fell silent, while the message was being handed over:
+    it may have been accepted, so sending it again could deliver it twice."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +116,12 @@ def send(settings: Settings, mail: OutgoingMail) -> None:
                 connection.starttls(context=context)
             if server.username:
                 connection.login(server.username, server.password or "")
-            connection.send_message(message)
+            try:
+                connection.send_message(message)
+            except (smtplib.SMTPServerDisconnected, TimeoutError, ConnectionError) as error:
+                raise MailOutcomeUnknown(
+                    f"no answer from the mail server ({type(error).__name__})"
+                ) from error
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
         if all(code >= 500 for code in codes):

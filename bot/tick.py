@@ -333,9 +333,10 @@ def _send(
                 ],
             )
     except Exception as error:
-        if "mail" not in payload and not payload.get("message_ts") and not isinstance(error, SlackApiError):
-            # No answer from Slack (the connection dropped): the post may be stored all the same.
-            # The mail server's answers are codes, retried or refused as such.
+        if isinstance(error, mail.MailOutcomeUnknown) or (
+            "mail" not in payload and not payload.get("message_ts") and not isinstance(error, SlackApiError)
+        ):
+            # No answer (the connection dropped): the post or e-mail may have gone all the same.
             _record_interrupted(deps, notification_id, key, payload, error, report=report)
             return
         _record_failure(deps, notification_id, key, payload, error, attempts=attempts, now=now, report=report)
@@ -370,7 +371,8 @@ def _record_interrupted(
 ) -> None:
     """A post whose outcome is unknown is never repeated blindly: like a send cut short by a crash,
     it is marked ``interrupted`` for a person to check (the digest lists it), never retried."""
-    reason = f"no answer from Slack ({_describe(error)}); not known to be sent"
+    answerer = "the mail server" if "mail" in payload else "Slack"
+    reason = f"no answer from {answerer} ({_describe(error)}); not known to be sent"
     logger.error(
         "%s may not have reached %s: %s; check there and send it by hand if it is missing",
         key,

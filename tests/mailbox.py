@@ -16,12 +16,14 @@ from tests.serving import free_port
 
 @dataclass
 class Mailbox:
-    """What the server received; ``refuse`` makes it answer RCPT for these addresses with a code."""
+    """What the server received; ``refuse`` makes it answer RCPT for these addresses with a code, and
+    ``drop_answers`` keeps that many messages but closes the connection instead of answering."""
 
     host: str = "127.0.0.1"
     port: int = 0
     messages: list[EmailMessage] = field(default_factory=list)
     refuse: dict[str, str] = field(default_factory=dict)
+    drop_answers: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
@@ -38,6 +40,9 @@ class Mailbox:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(message)  # type: ignore[arg-type]
+            dropped, self.drop_answers = self.drop_answers > 0, max(self.drop_answers - 1, 0)
+        if dropped:
+            server.transport.close()
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:

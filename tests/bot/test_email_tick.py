@@ -80,6 +80,21 @@ def test_a_temporary_failure_is_retried_with_backoff_and_sent_once(mail_deps, cl
     assert [r.status for r in _rows(mail_deps.engine)] == ["sent"]
 
 
+def test_an_email_whose_answer_was_lost_is_recorded_interrupted_and_never_sent_again(
+    mail_deps, client, mailbox
+):
+    """The server kept the message but the connection dropped before its answer: it may have been
+    delivered, so it is not sent again; the digest lists it as not known to have gone out."""
+    mailbox.drop_answers = 1
+    report = tick(mail_deps, client, now=NOW + timedelta(minutes=1))
+    assert report.interrupted == [f"invite:m@test:0:mailto:{ADDRESS}"]
+    for minutes in (3, 10, 30, 120):
+        tick(mail_deps, client, now=NOW + timedelta(minutes=minutes))
+    assert len(mailbox.to(ADDRESS)) == 1
+    [row] = _rows(mail_deps.engine)
+    assert row.status == "interrupted" and "mail server" in row.last_error
+
+
 def test_a_permanent_refusal_is_recorded_and_never_retried(mail_deps, client, mailbox):
     mailbox.refuse[ADDRESS] = "550 5.1.1 no such mailbox"
     tick(mail_deps, client, now=NOW + timedelta(minutes=1))
