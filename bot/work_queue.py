@@ -215,25 +215,13 @@ class WorkQueue:
         queue that cannot be written is only logged, as for ``put``: the sweep finds the row.
         """
         assert name in self.jobs, f"no job called {name}"
-        with session_scope(self.deps.engine) as session:
-            task_id = request_tasks.record(
-                session,
-                key=f"{JOB}{name}:{key}",
-                function=JOB + name,
-                body=json.dumps(payload),
-                headers={},
-                context={"mode": "job"},
-                now=utcnow(),
-                lease=self.lease,
-            )
-        if task_id is None:
-            logger.info("job %s %s is queued already", name, key)
-            return None
-        try:
-            self.carry_out_task(task_id)
-        except Exception:
-            logger.exception("could not queue job %s; the sweep will hand it out", task_id)
-        return task_id
+        return self._record_and_queue(
+            key=f"{JOB}{name}:{key}",
+            function=JOB + name,
+            body=json.dumps(payload),
+            headers={},
+            context={"mode": "job"},
+        )
 
     def put(self, function: str, request: BoltRequest) -> int | None:
         """Write a lazy part to the ledger and the queue; None when the request was there already.
@@ -243,24 +231,34 @@ class WorkQueue:
         """
         key = request_key(request.body) or f"unkeyed:{utcnow().timestamp()}:{id(request)}"
         socket_mode = request.mode == "socket_mode"
+        return self._record_and_queue(
+            key=f"{key}:{function}",
+            function=function,
+            body=json.dumps(request.body) if socket_mode else request.raw_body,
+            headers={
+                name: list(values) for name, values in request.headers.items() if name not in LAZY_HEADERS
+            },
+            context={HANDED_ON: request.context.get(HANDED_ON) or {}, "mode": request.mode},
+        )
+
+    def _record_and_queue(
+        self, *, key: str, function: str, body: str, headers: dict[str, Any], context: dict[str, Any]
+    ) -> int | None:
+        """The ledger row first (raising if it cannot be written), then the queue (only logged if it
+        cannot be: the sweep finds the row); None when a row with ``key`` was there already."""
         with session_scope(self.deps.engine) as session:
             task_id = request_tasks.record(
                 session,
-                key=f"{key}:{function}",
+                key=key,
                 function=function,
-                body=json.dumps(request.body) if socket_mode else request.raw_body,
-                headers={
-                    name: list(values) for name, values in request.headers.items() if name not in LAZY_HEADERS
-                },
-                context={
-                    HANDED_ON: request.context.get(HANDED_ON) or {},
-                    "mode": request.mode,
-                },
+                body=body,
+                headers=headers,
+                context=context,
                 now=utcnow(),
                 lease=self.lease,
             )
         if task_id is None:
-            logger.info("request %s was delivered again; its %s is already queued", key, function)
+            logger.info("%s was delivered again; its %s is already queued", key, function)
             return None
         try:
             self.carry_out_task(task_id)
