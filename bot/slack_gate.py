@@ -32,7 +32,10 @@ UNSIGNED = Refusal(401, "invalid or missing signature")
 
 
 def check_signature(raw: bytes, headers: Any, *, secret: str, now: float | None = None) -> Refusal | None:
-    """Slack's v0 signature over the raw bytes: ``v0=HMAC-SHA256(secret, "v0:{ts}:{body}")``."""
+    """Slack's v0 signature over the raw bytes: ``v0=HMAC-SHA256(secret, "v0:{ts}:{body}")``.
+
+    Not slack_sdk's ``SignatureVerifier``: it decodes the body as UTF-8 first and raises on bytes that
+    are not, and on a timestamp that is not a number, where the door must answer."""
     timestamp = headers.get("X-Slack-Request-Timestamp") or ""
     signature = headers.get("X-Slack-Signature") or ""
     if not timestamp.isascii() or not timestamp.isdigit() or len(timestamp) > 12:
