@@ -18,11 +18,12 @@ Message = dict[str, Any]
 
 @dataclass(frozen=True)
 class Attachment:
-    """A text file sent with a message, with the name and title Slack shows for it."""
+    """A file sent with a message, with the name and title Slack shows for it: text, or bytes for one
+    sent at once (a Word report) rather than kept in the notification log, which stores text."""
 
     filename: str
     title: str
-    content: str
+    content: str | bytes
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from bot import agenda_items, attendance, minutes, parsing, records, report, rep
 from bot.errors import UserError
 from bot.initiatives import CycleThread
 from bot.meetings import local_label
+from bot.notifications import Attachment
 from bot.rendering import counted, render_message, render_view
 from handlers.action_items import permalink
 from handlers.channel import post_in_thread
 from handlers.common import Turn, acknowledge, checking_submission, clicked_number, lazy_part, opening_form
+from handlers.delivery import send_privately
 from handlers.itwg import CommandRequest, Subcommand
 
 logger = logging.getLogger(__name__)
@@ -182,14 +184,15 @@ def agenda_command(request: CommandRequest) -> None:
 def report_command(request: CommandRequest) -> None:
     """The yearly report as a Word file in the co-lead's direct messages (files_upload_v2 only)."""
     year_report = report.request_report(request.deps, actor=request.actor, args=request.args)
-    content = report_files.render(year_report, "docx")
-    channel = request.client.conversations_open(users=request.user_id)["channel"]["id"]
-    request.client.files_upload_v2(
-        channel=channel,
-        content=content,
-        filename=report_files.filename(year_report, "docx"),
-        title=f"ITWG report {year_report.year} (draft)",
-        initial_comment=f"The draft report on {year_report.year}, to edit and paste into the template.",
+    send_privately(
+        request.client,
+        user_id=request.user_id,
+        attachment=Attachment(
+            filename=report_files.filename(year_report, "docx"),
+            title=f"ITWG report {year_report.year} (draft)",
+            content=report_files.render(year_report, "docx"),
+        ),
+        comment=f"The draft report on {year_report.year}, to edit and paste into the template.",
     )
     _done(request, f"The {year_report.year} report is in your direct messages as a Word file.")
 
