@@ -323,7 +323,7 @@ def _send(
             payload = {**payload, "message_ts": response["ts"], "posted_in": response["channel"]}
             with session_scope(deps.engine) as session:
                 log.save_payload(session, notification_id=notification_id, payload=payload)
-        if payload["attachments"] and "mail" not in payload:
+        if payload["attachments"]:  # a mail's files travel inside it
             client.files_upload_v2(
                 channel=payload["posted_in"],
                 thread_ts=payload["message_ts"],

@@ -91,6 +91,8 @@ def close_pending(
     session: Session, *, person_id: int, status: str, by_person_id: int | None, now: datetime
 ) -> None:
     """Settle every pending request of a person (a co-lead placed them directly)."""
-    statement = select(JoinRequest).where(JoinRequest.person_id == person_id, JoinRequest.status == PENDING)
-    for request in session.exec(statement):
-        decide(session, request=request, status=status, by_person_id=by_person_id, now=now)
+    session.execute(
+        update(JoinRequest)
+        .where(col(JoinRequest.person_id) == person_id, col(JoinRequest.status) == PENDING)
+        .values(status=status, decided_by_person_id=by_person_id, decided_at=now)
+    )
