@@ -28,8 +28,8 @@ from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
 from bot.identity import require_organisation
 from storage.db import read_scope, session_scope
-from storage.models import Initiative, Meeting, Organisation
-from storage.repositories import audit, organisations, sharing
+from storage.models import Initiative, Meeting, MeetingMinutes, Organisation
+from storage.repositories import audit, organisations, records, sharing
 from storage.repositories import initiatives as repository
 
 TITLE_MAX = 150
@@ -713,6 +713,9 @@ def sharing_report(deps: Deps) -> SharingReport:
 class Home:
     actor: Actor
     next_meeting: Meeting | None
+    # The last meeting held and its minutes (draft or published), read with the cycle.
+    last_meeting: Meeting | None = None
+    last_minutes: MeetingMinutes | None = None
     cards: list[InitiativeCard] = field(default_factory=list)
     total: int = 0
 
@@ -722,11 +725,15 @@ class Home:
 
 
 def home(deps: Deps, *, actor: Actor) -> Home:
-    """The person's organisation and its initiatives' state for the coming meeting."""
+    """The person's organisation and its initiatives' state for the coming meeting, with the next
+    meeting and the last one's minutes."""
     with session_scope(deps.engine) as session:
         cycle = current_cycle(session, now=deps.now())
+        last = cycle.last_meeting
+        minutes = records.minutes(session, meeting_ids=[last.id or 0]).get(last.id or 0) if last else None
+        meetings = {"next_meeting": cycle.next_meeting, "last_meeting": last, "last_minutes": minutes}
         if actor.organisation_id is None:
-            return Home(actor=actor, next_meeting=cycle.next_meeting)
+            return Home(actor=actor, **meetings)
         led, total = repository.list_led_by(session, organisation_id=actor.organisation_id, limit=HOME_LIMIT)
         cards = _cards(session, led, cycle=cycle, by_id=_organisation_map(session))
-    return Home(actor=actor, next_meeting=cycle.next_meeting, cards=cards, total=total)
+    return Home(actor=actor, **meetings, cards=cards, total=total)

@@ -253,27 +253,3 @@ def detached(session: Session, result: T) -> T:
     otherwise expire them."""
     session.expunge_all()
     return result
-
-
-@dataclass(frozen=True)
-class HomeRecord:
-    """What the Home tab shows of the record: the next meeting and the last one's minutes."""
-
-    next_meeting: Meeting | None
-    last_meeting: Meeting | None
-    last_minutes: MeetingMinutes | None
-
-
-def home_record(deps: Deps) -> HomeRecord:
-    now = deps.now()
-    with read_scope(deps.engine) as session:
-        last = meeting_records.last_held(session, now=now)
-        minutes = repository.minutes(session, meeting_ids=[last.id or 0]).get(last.id or 0) if last else None
-        return detached(
-            session,
-            HomeRecord(
-                next_meeting=meeting_records.next_scheduled(session, now=now),
-                last_meeting=last,
-                last_minutes=minutes,
-            ),
-        )

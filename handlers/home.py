@@ -3,7 +3,7 @@
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot import initiatives, records
+from bot import initiatives
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.rendering import render_view
@@ -12,10 +12,7 @@ from handlers.common import Turn, acknowledge, lazy_part
 
 def publish_home(deps: Deps, client: WebClient, actor: Actor) -> None:
     home = initiatives.home(deps, actor=actor)
-    record = records.home_record(deps)
-    client.views_publish(
-        user_id=actor.slack_user_id, view=render_view("home.json.j2", home=home, record=record)
-    )
+    client.views_publish(user_id=actor.slack_user_id, view=render_view("home.json.j2", home=home))
 
 
 @lazy_part
