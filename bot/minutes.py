@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from bot import action_items
+from bot import action_items, meetings
 from bot.actor import Actor
 from bot.deps import Deps
 from bot.errors import FieldErrors, UserError
@@ -36,10 +36,9 @@ DECISION_USAGE = "`/itwg decision N TEXT`, e.g. `/itwg decision 3 Hold the next 
 
 
 def require_co_lead(actor: Actor, what: str) -> None:
-    if not actor.is_co_lead:
-        raise UserError(
-            f"Only the co-leads (UNODC and WHO) can {what}; everyone can read them with `/itwg meeting N`."
-        )
+    """The meeting record's writes are the co-leads', as scheduling is; its readers are told where
+    to read it."""
+    meetings.require_co_lead(actor, f"{what}; everyone can read them with `/itwg meeting N`")
 
 
 def decision_text(text: str) -> str:
